@@ -1,0 +1,93 @@
+/**
+ * The two records everything downstream is computed from.
+ * - PredictionRecord: one per item, append-only, in the prediction store. Metrics are always
+ *   recomputed from these, so a table can be rebuilt without running a model again.
+ * - RunRecord: one per run, written atomically under `results/`: metrics, confusion matrix, latency
+ *   statistics, coverage and provenance.
+ */
+export interface PredictionRecord {
+  id: string;
+  group?: string;
+  /** True label as an index into the run's class list, or null when the item has none. */
+  label: number | null;
+  /** Raw expression scores in the model's class order (logits or probabilities, see the run record). */
+  scores: number[] | null;
+  valence?: number;
+  arousal?: number;
+  /** Ground-truth valence/arousal when the corpus has them. */
+  valenceTrue?: number;
+  arousalTrue?: number;
+  embedding?: number[];
+  /** Whether a face was available (box given or detected). */
+  face: boolean;
+  /** Milliseconds spent in the engine call for this item (batch time / batch size). */
+  latencyMs: number | null;
+  /** Set when the item could not be scored; `scores` is then null. */
+  skip?: { reason: string; detail?: string };
+}
+
+export interface LatencyStats {
+  n: number;
+  /** Items per engine call. */
+  batchSize: number;
+  meanMs: number;
+  sdMs: number;
+  minMs: number;
+  maxMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  /** Items per second over the timed runs. */
+  throughput: number;
+}
+
+export interface Provenance {
+  tool: { name: string; version: string; gitCommit: string | null };
+  model: { name: string; file: string | null; sha256: string | null; replica: boolean; format: string };
+  engine: { engine: string; version: string; backend: string; device: string; threads: number };
+  dataset?: { corpus: string; root: string; split: string; manifestSha256: string; items: number };
+  labelMap?: unknown;
+  preprocessing?: unknown;
+  batchSize: number;
+  seed: number;
+  host: { cpu: string; cores: number; memGiB: number; platform: string; node: string };
+  date: string;
+}
+
+export interface Coverage {
+  total: number;
+  scored: number;
+  skipped: number;
+  skippedByReason: Record<string, number>;
+}
+
+export interface MetricWithCI {
+  value: number;
+  ci?: { low: number; high: number; level: number; resamples: number; seed: number; unit: 'item' | 'group' };
+}
+
+export interface RunRecord {
+  schemaVersion: 1;
+  kind: 'latency' | 'eval';
+  /** Never report accuracy from a replica: runs on replicas say so here and in every output. */
+  replica: boolean;
+  /** Demo runs (generated corpus, bundled models) are labelled so their numbers are not mistaken for results. */
+  demo?: boolean;
+  classes?: string[];
+  metrics?: Record<string, MetricWithCI>;
+  confusion?: number[][];
+  coverage?: Coverage;
+  latency?: LatencyStats & {
+    sessionCreateMs: number;
+    firstRunMs: number;
+    warmupRuns: number;
+    minDurationMs: number;
+    minRuns: number;
+    /** False when the run stopped (max limits) before both minimums were met. */
+    valid: boolean;
+  };
+  published?: Array<{ metric: string; protocol: string; value: number; source: string }>;
+  provenance: Provenance;
+}

@@ -1,0 +1,44 @@
+/**
+ * The canonical emotion vocabulary. Every corpus label and every model class is mapped onto these
+ * names explicitly; indices only exist inside a label space (a corpus or a model), never globally.
+ */
+export const EMOTIONS = [
+  'neutral',
+  'happiness',
+  'sadness',
+  'surprise',
+  'fear',
+  'disgust',
+  'anger',
+  'contempt',
+  'calm',
+  'other',
+] as const;
+
+export type Emotion = (typeof EMOTIONS)[number];
+
+/** Group-affect valence classes (VGAF): a separate vocabulary, never mixed with EMOTIONS. */
+export const GROUP_VALENCE = ['positive', 'neutral', 'negative'] as const;
+export type GroupValence = (typeof GROUP_VALENCE)[number];
+
+/** Any class name a label space may use. */
+export type ClassName = Emotion | `group:${GroupValence}`;
+
+const SYNONYMS: Record<string, Emotion> = {
+  neutral: 'neutral',
+  happiness: 'happiness', happy: 'happiness', joy: 'happiness', hap: 'happiness',
+  sadness: 'sadness', sad: 'sadness',
+  surprise: 'surprise', surprised: 'surprise', sur: 'surprise',
+  fear: 'fear', fearful: 'fear', scared: 'fear', afraid: 'fear', fea: 'fear',
+  disgust: 'disgust', disgusted: 'disgust', dis: 'disgust',
+  anger: 'anger', angry: 'anger', ang: 'anger',
+  contempt: 'contempt',
+  calm: 'calm',
+  other: 'other',
+  neu: 'neutral',
+};
+
+/** Maps a label as corpora and models spell it ("Happy", "ANG", "fearful") to the canonical name, or undefined. */
+export function toEmotion(name: string): Emotion | undefined {
+  return SYNONYMS[name.trim().toLowerCase()];
+}

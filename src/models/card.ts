@@ -1,0 +1,109 @@
+/**
+ * The model card: everything the harness needs to feed a model and read its answer. A model is data,
+ * not code; `models/zoo.json` holds one card per published model and is validated with this schema.
+ */
+import { z } from 'zod';
+import { EMOTIONS } from '../datasets/emotions.js';
+
+export const ModelFormat = z.enum(['onnx', 'keras-h5', 'tfjs', 'torch-pt']);
+export type ModelFormat = z.infer<typeof ModelFormat>;
+
+/** Architectures the replica builder knows (random weights, same graph, for latency only). */
+export const Architecture = z.enum([
+  'efficientnet_b0',
+  'efficientnet_b2',
+  'mobilenet_v1',
+  'resnet50',
+  'mobilefacenet',
+  'mobilevit_s',
+  'faceapi_expression',
+]);
+export type Architecture = z.infer<typeof Architecture>;
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits');
+const Triple = z.tuple([z.number(), z.number(), z.number()]);
+
+export const WeightsFile = z.object({
+  /** File name inside the weights directory, e.g. `enet_b0_8_va_mtl.onnx`. */
+  name: z.string().min(1),
+  format: ModelFormat,
+  /** Known sha256 of the published file; absent when no authoritative checksum is known. */
+  sha256: Sha256.optional(),
+  sizeBytes: z.number().int().positive().optional(),
+  /** Where `bench pull` downloads it from. */
+  url: z.string().url().optional(),
+  /** For models shipped inside an npm package: the package and the path of the model file in it. */
+  bundled: z.object({ package: z.string(), path: z.string() }).optional(),
+});
+export type WeightsFile = z.infer<typeof WeightsFile>;
+
+export const InputSpec = z.object({
+  /** Graph input name (ONNX) or Keras input layer name. */
+  name: z.string(),
+  /** Square side in pixels the face crop is resized to. */
+  size: z.number().int().positive(),
+  /** Channel order the network expects. */
+  colorOrder: z.enum(['RGB', 'BGR']),
+  layout: z.enum(['NCHW', 'NHWC']),
+  /** value = (pixel * scale - mean[c]) / std[c], with pixel in 0..255 and c in the network's channel order. */
+  scale: z.number(),
+  mean: Triple,
+  std: Triple,
+  /** Resize flavour the published numbers were computed with. */
+  resize: z.enum(['cv2', 'pil']).default('cv2'),
+});
+export type InputSpec = z.infer<typeof InputSpec>;
+
+/** Where a head lives: a named output, optionally a slice [start, start+length) of its last axis. */
+export const HeadRef = z.object({
+  output: z.string(),
+  start: z.number().int().nonnegative().optional(),
+  length: z.number().int().positive().optional(),
+});
+export type HeadRef = z.infer<typeof HeadRef>;
+
+export const Heads = z.object({
+  expression: HeadRef.extend({ kind: z.enum(['logits', 'probabilities']) }),
+  valence: HeadRef.optional(),
+  arousal: HeadRef.optional(),
+  embedding: HeadRef.optional(),
+});
+export type Heads = z.infer<typeof Heads>;
+
+export const PublishedResult = z.object({
+  /** e.g. `affectnet`, `afew`, `vgaf`, `ravdess`, `abaw4-lsd`, `abaw4-mtl`. */
+  corpus: z.string(),
+  /** e.g. `8-class`, `7-class`, `faces-detected`, `complete`, `loco`. */
+  protocol: z.string(),
+  metric: z.enum(['accuracy', 'macro_f1', 'uar', 'ccc_valence', 'ccc_arousal', 'p_mtl', 'latency_ms']),
+  /** Percent for accuracy/F1/UAR, raw for CCC and P_MTL, ms for latency. */
+  value: z.number(),
+  source: z.string(),
+  note: z.string().optional(),
+});
+export type PublishedResult = z.infer<typeof PublishedResult>;
+
+export const ModelCard = z.object({
+  name: z.string().regex(/^[a-z0-9_.-]+$/i),
+  family: z.enum(['hsemotion', 'hsemotion-onnx-fork', 'emo-affectnet', 'face-api', 'custom']),
+  description: z.string(),
+  weights: WeightsFile,
+  architecture: Architecture,
+  input: InputSpec,
+  heads: Heads,
+  /** Class names in the model's output order (canonical vocabulary). */
+  classes: z.array(z.enum(EMOTIONS)).min(2),
+  /** How to turn a format the engines cannot run (.pt) into one they can. */
+  exportHint: z.string().optional(),
+  published: z.array(PublishedResult).default([]),
+  notes: z.array(z.string()).default([]),
+});
+export type ModelCard = z.infer<typeof ModelCard>;
+/** A card as written in the manifest, before defaults are applied. */
+export type ModelCardInput = z.input<typeof ModelCard>;
+
+export const Zoo = z.object({
+  schemaVersion: z.literal(1),
+  models: z.array(ModelCard),
+});
+export type Zoo = z.infer<typeof Zoo>;
