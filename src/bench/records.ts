@@ -8,7 +8,7 @@
 export interface PredictionRecord {
   id: string;
   group?: string;
-  /** True label as an index into the run's class list, or null when the item has none. */
+  /** True label as an index into the corpus's class list (kept in the store's meta), or null when the item has none. */
   label: number | null;
   /** Raw expression scores in the model's class order (logits or probabilities, see the run record). */
   scores: number[] | null;
@@ -71,6 +71,8 @@ export interface MetricWithCI {
 export interface RunRecord {
   schemaVersion: 1;
   kind: 'latency' | 'eval';
+  /** Evaluation protocol, e.g. `8-class`, `7-class` (AffectNet), or a corpus-specific name. */
+  protocol?: string;
   /** Never report accuracy from a replica: runs on replicas say so here and in every output. */
   replica: boolean;
   /** Demo runs (generated corpus, bundled models) are labelled so their numbers are not mistaken for results. */

@@ -8,7 +8,9 @@ import { registerCommands } from './commands/index.js';
 
 const program = new Command('bench')
   .description('Benchmark and evaluate facial emotion recognition models (HSEmotion, EMO-AffectNet, face-api) across corpora.')
-  .showSuggestionAfterError(true);
+  .showSuggestionAfterError(true)
+  // The root command (latency) has its own options; sub-commands must get theirs even when the names clash (--out, --json).
+  .enablePositionalOptions();
 
 registerCommands(program);
 

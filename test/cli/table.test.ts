@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { register } from '../../src/cli/commands/table.js';
+import { fixtureRuns } from '../report/fixtures.js';
+
+interface Ran {
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+}
+
+/** Runs `bench table ...args` in-process with stdout/stderr captured. */
+async function bench(args: string[]): Promise<Ran> {
+  // The real root command has its own --out/--json (latency job); positional options keep them apart.
+  const program = new Command('bench').enablePositionalOptions().exitOverride().option('--out <dir>', 'root option', 'results/runs').option('--json');
+  register(program);
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'bench', 'table', ...args]);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  const exitCode = process.exitCode as number | undefined;
+  process.exitCode = before;
+  return { stdout, stderr, exitCode };
+}
+
+async function withRuns(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'fer-table-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeRuns(dir: string): Promise<string> {
+  const runs = join(dir, 'runs');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(runs);
+  for (const r of fixtureRuns()) await writeFile(join(runs, r.file.replace('runs/', '')), JSON.stringify(r.record));
+  return runs;
+}
+
+test('bench table prints the Markdown accuracy table from a run directory', async () => {
+  await withRuns(async (dir) => {
+    const runs = await writeRuns(dir);
+    const ran = await bench(['--runs', runs]);
+    assert.equal(ran.exitCode, undefined);
+    assert.equal(ran.stderr, '');
+    const lines = ran.stdout.split('\n');
+    assert.equal(lines[0], '|Model|AffectNet-8|AffectNet-8 pub.|AffectNet-8 Δ|AffectNet-7|AFEW (faces-detected)|AFEW (faces-detected) pub.|AFEW (faces-detected) Δ|');
+    assert.equal(lines[2], '|enet_b0_8_va_mtl|61.93 [60.40, 63.40]|61.93|+0.00|-|55.21 [50.13, 60.21]|56.73|-1.52|');
+    assert.ok(ran.stdout.includes(`- Left out replica runs (random weights: latency only, never accuracy): ${join(runs, 'r-affectnet.json')}.`));
+  });
+});
+
+test('bench table --kind latency --format latex --out writes the file atomically and says so', async () => {
+  await withRuns(async (dir) => {
+    const runs = await writeRuns(dir);
+    const out = join(dir, 'tables', 'latency.tex');
+    const ran = await bench(['--runs', runs, '--kind', 'latency', '--format', 'latex', '--label', 'tab:lat', '--out', out]);
+    assert.equal(ran.stdout, '');
+    assert.equal(ran.stderr, `wrote ${out} (2 rows)\n`);
+    const tex = await readFile(out, 'utf8');
+    assert.ok(tex.includes('\\label{tab:lat}\n\\begin{tabular}{lllrrrrrrrr}\n\\toprule\n'));
+    assert.ok(tex.includes('enet\\_b2\\_8 (replica) (short run) & onnxruntime-node 1.30.0 & cpu & 2 & 1 & 25.00'));
+    assert.deepEqual(await readdir(join(dir, 'tables')), ['latency.tex']);
+  });
+});
+
+test('bench table --format csv --json gives the long rows, notes and text', async () => {
+  await withRuns(async (dir) => {
+    const runs = await writeRuns(dir);
+    const ran = await bench(['--runs', runs, '--format', 'csv', '--json']);
+    const json = JSON.parse(ran.stdout) as { kind: string; metric: string; rows: Array<{ metric: string; replica: boolean }>; notes: string[]; text: string };
+    assert.equal(json.kind, 'eval');
+    assert.equal(json.metric, 'accuracy');
+    assert.equal(json.rows.length, 5);
+    assert.ok(json.rows.every((r) => !r.replica));
+    assert.equal(json.notes.length, 4);
+    assert.ok(json.text.startsWith('model,corpus,protocol,metric,value,ciLow,ciHigh,ciLevel,published,publishedSource,diff,n,replica,demo,runFile,date\n'));
+  });
+});
+
+test('no run records: a clear message saying where it looked and how to make some', async () => {
+  await withRuns(async (dir) => {
+    const missing = join(dir, 'nope');
+    const ran = await bench(['--runs', missing]);
+    assert.equal(ran.exitCode, 2);
+    assert.equal(
+      ran.stderr,
+      `error[BAD_INPUT]: no run records at ${missing}: no such file or directory\n  file: ${missing}\n  fix: write run records with \`bench eval --model NAME --dataset CORPUS ...\` (accuracy) or \`bench --model NAME\` (latency), or point --runs at the directory that holds them\n`,
+    );
+    const ran2 = await bench(['--runs', dir]);
+    assert.equal(ran2.exitCode, 2);
+    assert.ok(ran2.stderr.startsWith(`error[BAD_INPUT]: no eval run records in ${dir}\n`));
+  });
+});
+
+test('only latency records and --kind eval: points at --kind latency', async () => {
+  await withRuns(async (dir) => {
+    const [, , , , , , lat] = fixtureRuns();
+    await writeFile(join(dir, 'l.json'), JSON.stringify(lat.record));
+    const ran = await bench(['--runs', dir]);
+    assert.equal(ran.exitCode, 2);
+    assert.ok(ran.stderr.startsWith(`error[BAD_INPUT]: no eval run records in ${dir} (it holds 1 run record of another kind; try --kind latency)\n`));
+  });
+});
+
+test('a bad --format is rejected by the parser', async () => {
+  await assert.rejects(bench(['--format', 'html']), /argument 'html' is invalid/);
+});
