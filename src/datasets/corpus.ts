@@ -1,0 +1,92 @@
+/**
+ * The corpus contract every loader returns, and the registry the CLI and notebooks open corpora through.
+ * A corpus is metadata only (ids, labels, paths, boxes); pixels are read later by the media stage.
+ */
+import { BenchError } from '../errors.js';
+import { suggestion } from '../util/did-you-mean.js';
+import type { ClassName } from './emotions.js';
+import type { Sample, SkippedItem } from './sample.js';
+import { countByReason } from './skips.js';
+import { loadAffectNet, type AffectNetOptions } from './affectnet.js';
+import { loadImageFolder, type ImageFolderOptions } from './image-folder.js';
+import { loadCsvManifest, type CsvManifestOptions } from './csv-manifest.js';
+
+export interface Corpus {
+  /** Registry name (`affectnet`) or the user's name for a generic corpus (`raf-db`). */
+  name: string;
+  /** Absolute corpus root; sample paths are absolute, hashes use paths relative to this. */
+  root: string;
+  split: string;
+  /** Which on-disk layout was read (`csv`, `folders`, `march2021`, `folder`, ...). */
+  layout: string;
+  /** The corpus label space, canonical names, in the corpus's own order (AffectNet: ids 0..7). */
+  classes: ClassName[];
+  /** Each label as the corpus spells it → canonical class (null: excluded). Goes into the run record. */
+  sourceLabels: Record<string, ClassName | null>;
+  /** Items to evaluate, metadata only. */
+  samples: Sample[];
+  /** Items left out, each with its reason (and file/row when known). */
+  skipped: SkippedItem[];
+  /** Items kept but noted (e.g. a malformed landmark field); they are evaluated. */
+  flagged: SkippedItem[];
+  /** SHA-256 over the sorted (id, label, source path, box, group, valence, arousal) list; see manifest.ts. */
+  manifestSha256: string;
+}
+
+/** Per corpus name, the options its loader takes. */
+export interface CorpusOptionsByName {
+  affectnet: AffectNetOptions;
+  folder: ImageFolderOptions;
+  csv: CsvManifestOptions;
+}
+
+export type CorpusName = keyof CorpusOptionsByName;
+
+const LOADERS: { [N in CorpusName]: (opts: CorpusOptionsByName[N]) => Promise<Corpus> } = {
+  affectnet: loadAffectNet,
+  folder: loadImageFolder,
+  csv: loadCsvManifest,
+};
+
+export const CORPUS_NAMES = Object.keys(LOADERS) as CorpusName[];
+
+/** Opens a corpus by registry name. Unknown names throw UNKNOWN_DATASET with the closest names. */
+export function openCorpus<N extends CorpusName>(name: N, opts: CorpusOptionsByName[N]): Promise<Corpus>;
+/** Untyped form for names read from the command line; the loader validates the options. */
+export function openCorpus(name: string, opts: CorpusOptionsByName[CorpusName]): Promise<Corpus>;
+export async function openCorpus(name: string, opts: CorpusOptionsByName[CorpusName]): Promise<Corpus> {
+  if (!Object.hasOwn(LOADERS, name)) {
+    throw new BenchError('UNKNOWN_DATASET', `unknown corpus '${name}'.${suggestion(name, CORPUS_NAMES)}`, {
+      fix: `use one of: ${CORPUS_NAMES.join(', ')}`,
+    });
+  }
+  const load = LOADERS[name as CorpusName] as (o: typeof opts) => Promise<Corpus>;
+  return load(opts);
+}
+
+/** What a run record keeps about the corpus (Provenance.dataset plus coverage of the load). */
+export function corpusSummary(c: Corpus): {
+  corpus: string;
+  root: string;
+  split: string;
+  layout: string;
+  manifestSha256: string;
+  items: number;
+  classes: ClassName[];
+  sourceLabels: Record<string, ClassName | null>;
+  skippedByReason: Record<string, number>;
+  flaggedByReason: Record<string, number>;
+} {
+  return {
+    corpus: c.name,
+    root: c.root,
+    split: c.split,
+    layout: c.layout,
+    manifestSha256: c.manifestSha256,
+    items: c.samples.length,
+    classes: c.classes,
+    sourceLabels: c.sourceLabels,
+    skippedByReason: countByReason(c.skipped),
+    flaggedByReason: countByReason(c.flagged),
+  };
+}

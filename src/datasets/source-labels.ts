@@ -1,0 +1,101 @@
+/**
+ * Labels as a corpus spells them (folder names, CSV values like `Happy`, `3`, `ANG`) onto canonical class
+ * names. A user label map states the corpus's own coding (`{"0": "anger", "1": "disgust", ...}` for
+ * FER-2013); anything it does not mention goes through the canonical synonyms (`toEmotion`). A map value
+ * of `null` excludes that label (counted as `excluded-label`).
+ */
+import { BenchError } from '../errors.js';
+import { EMOTIONS, GROUP_VALENCE, toEmotion, type ClassName } from './emotions.js';
+import { suggestion } from '../util/did-you-mean.js';
+
+/** Corpus label → canonical class, or null to exclude the label. */
+export type SourceLabelMap = Readonly<Record<string, ClassName | null>>;
+
+/** `ClassName` for a canonical or synonym spelling, `group:<valence>` included; undefined otherwise. */
+export function toClassName(name: string): ClassName | undefined {
+  const e = toEmotion(name);
+  if (e) return e;
+  const g = /^group:(.+)$/i.exec(name.trim());
+  const v = g?.[1].toLowerCase();
+  return v && (GROUP_VALENCE as readonly string[]).includes(v) ? (`group:${v}` as ClassName) : undefined;
+}
+
+/**
+ * The canonical class for a corpus label: the user map (exact key, then case-insensitive), then the
+ * synonyms. `null` = excluded by the map; `undefined` = unknown.
+ */
+export function resolveSourceLabel(raw: string, map?: SourceLabelMap): ClassName | null | undefined {
+  if (map) {
+    if (Object.hasOwn(map, raw)) return map[raw];
+    const t = raw.trim();
+    if (Object.hasOwn(map, t)) return map[t];
+    const lower = t.toLowerCase();
+    for (const k of Object.keys(map)) if (k.trim().toLowerCase() === lower) return map[k];
+  }
+  return toClassName(raw);
+}
+
+const KNOWN_NAMES: readonly string[] = [...EMOTIONS, ...GROUP_VALENCE.map((g) => `group:${g}`)];
+
+/**
+ * Parses a user label map: a JSON object (`{"0": "anger", "Suprise": "surprise", "calm": null}`) or the
+ * command-line form `0=anger,Suprise=surprise,calm=drop`. Values may be canonical names or synonyms;
+ * `null`, `drop` or an empty value exclude the label. Throws BAD_INPUT naming the bad entry.
+ */
+export function parseSourceLabelMap(spec: string | Record<string, unknown>): Record<string, ClassName | null> {
+  let entries: Array<[string, unknown]>;
+  if (typeof spec === 'string') {
+    const t = spec.trim();
+    if (t.startsWith('{')) {
+      let obj: unknown;
+      try {
+        obj = JSON.parse(t);
+      } catch (e) {
+        throw new BenchError('BAD_INPUT', `label map is not valid JSON: ${(e as Error).message}`, {
+          fix: 'write the label map as {"corpus label": "emotion", ...} or as label=emotion,label=emotion',
+        });
+      }
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+        throw new BenchError('BAD_INPUT', 'label map JSON must be an object', {
+          fix: 'write the label map as {"corpus label": "emotion", ...}',
+        });
+      }
+      entries = Object.entries(obj);
+    } else {
+      entries = t
+        .split(',')
+        .filter((s) => s.trim() !== '')
+        .map((pair) => {
+          const eq = pair.lastIndexOf('=');
+          if (eq < 0) {
+            throw new BenchError('BAD_INPUT', `label map entry '${pair}' has no '='`, {
+              fix: 'write each entry as <corpus label>=<emotion>, e.g. 0=anger,1=disgust',
+            });
+          }
+          return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+        });
+    }
+  } else {
+    entries = Object.entries(spec);
+  }
+  const out: Record<string, ClassName | null> = {};
+  for (const [key, value] of entries) {
+    if (value === null || value === '' || (typeof value === 'string' && value.trim().toLowerCase() === 'drop')) {
+      out[key] = null;
+      continue;
+    }
+    const c = typeof value === 'string' ? toClassName(value) : undefined;
+    if (!c) {
+      throw new BenchError('BAD_INPUT', `label map entry '${key}' → '${String(value)}' is not a known class.${suggestion(String(value), KNOWN_NAMES)}`, {
+        fix: `use one of: ${KNOWN_NAMES.join(', ')} (or null/drop to exclude the label)`,
+      });
+    }
+    out[key] = c;
+  }
+  return out;
+}
+
+/** Canonical order: the EMOTIONS vocabulary order, then group classes; duplicates removed. */
+export function canonicalOrder(classes: Iterable<ClassName>): ClassName[] {
+  return [...new Set(classes)].sort((a, b) => KNOWN_NAMES.indexOf(a) - KNOWN_NAMES.indexOf(b));
+}
