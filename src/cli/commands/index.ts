@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { register as registerLatency } from './latency.js';
+import { register as registerModels } from './models.js';
+import { register as registerPull } from './pull.js';
+import { register as registerTable } from './table.js';
 
-/** Every sub-command, in the order `bench --help` lists them. */
+/** Every sub-command, in the order `bench --help` lists them. The root action is the latency benchmark. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerLatency(program);
+  registerModels(program);
+  registerPull(program);
+  registerTable(program);
 }

@@ -1,0 +1,163 @@
+/**
+ * The evaluation runner: corpus → preprocessing in worker threads → batches → engine → prediction store.
+ *
+ * Streaming with bounded memory: at most `queueDepth` images are in flight, and predictions go to the
+ * store as they are made. Items already in the store (an earlier or interrupted run of the same model,
+ * corpus and preprocessing) are not run again. Metrics are computed afterwards from the store alone.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Corpus } from '../datasets/corpus.js';
+import type { Sample } from '../datasets/sample.js';
+import { describePreprocessing } from '../media/preprocess.js';
+import { readHeads } from '../models/engines/heads.js';
+import type { OpenedModel } from '../models/open.js';
+import { BenchError } from '../errors.js';
+import type { PreprocessReply, PreprocessTask } from './preprocess-worker.js';
+import type { PredictionRecord } from './records.js';
+import { openStore, type PredictionStore, type StoreKey } from './store.js';
+
+export interface RunnerOptions {
+  /** Items per engine call. Default 8. */
+  batchSize?: number;
+  /** Preprocessing worker threads. Default: cores - 1 (at least 1). */
+  workers?: number;
+  /** Images in flight between the loader and the engine. Default 4 × batchSize + 2 × workers. */
+  queueDepth?: number;
+  /** Prediction store directory. Default `results/predictions`. */
+  storeDir?: string;
+  /** Relative margin around the face box. Default 0 (the published protocols crop without margin). */
+  margin?: number;
+  /** Called after every batch. */
+  onProgress?: (p: RunnerProgress) => void;
+}
+
+export interface RunnerProgress {
+  done: number;
+  total: number;
+  skipped: number;
+  /** Items reused from the store, not run again. */
+  reused: number;
+}
+
+export interface RunnerResult {
+  store: PredictionStore;
+  records: PredictionRecord[];
+  /** Items that were already in the store before this run. */
+  reused: number;
+  /** Wall time of this run's inference loop, and items run in it. */
+  wallMs: number;
+  ran: number;
+}
+
+/** The store key: everything that changes the per-item outputs (not the protocol: that is applied when scoring). */
+export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number): StoreKey {
+  return {
+    model: { name: opened.card.name, sha256: opened.weights.sha256 ?? 'unknown', replica: opened.weights.replica },
+    dataset: { corpus: corpus.name, split: corpus.split, manifestSha256: corpus.manifestSha256 },
+    preprocessing: { ...describePreprocessing(opened.card.input), margin },
+    labelMap: { corpusClasses: corpus.classes },
+    extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend },
+  };
+}
+
+function workerFile(): string {
+  // Under tsx the sources are .ts; from dist they are .js. Workers inherit tsx's --import from execArgv.
+  const self = fileURLToPath(import.meta.url);
+  return self.replace(/runner\.(ts|js)$/, (_m, ext: string) => `preprocess-worker.${ext}`);
+}
+
+export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: RunnerOptions = {}): Promise<RunnerResult> {
+  if (opened.weights.replica) {
+    throw new BenchError('REPLICA_NOT_ALLOWED', `${opened.card.name} is a random-weight replica: it cannot be evaluated for accuracy`, {
+      fix: `get the published weights (bench pull ${opened.card.name}) and run without --replica`,
+    });
+  }
+  const batchSize = opts.batchSize ?? 8;
+  const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
+  const queueDepth = opts.queueDepth ?? 4 * batchSize + 2 * workers;
+  const margin = opts.margin ?? 0;
+  const { card, engine } = opened;
+  const classIndex = new Map(corpus.classes.map((c, i) => [c, i] as const));
+
+  const store = await openStore({ baseDir: opts.storeDir ?? 'results/predictions', key: storeKey(opened, corpus, margin) });
+  const todo = corpus.samples.filter((s) => !store.done.has(s.id));
+  const reused = corpus.samples.length - todo.length;
+  const progress: RunnerProgress = { done: reused, total: corpus.samples.length, skipped: 0, reused };
+
+  const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, execArgv: process.execArgv });
+  const itemSize = card.input.size * card.input.size * 3;
+  const batchData = new Float32Array(batchSize * itemSize);
+  const dims = card.input.layout === 'NCHW' ? [0, 3, card.input.size, card.input.size] : [0, card.input.size, card.input.size, 3];
+
+  const baseRecord = (s: Sample): PredictionRecord => ({
+    id: s.id,
+    group: s.group,
+    label: s.label === null ? null : (classIndex.get(s.label) ?? null),
+    scores: null,
+    valenceTrue: s.meta?.valence,
+    arousalTrue: s.meta?.arousal,
+    face: s.source.kind === 'image' ? true : false,
+    latencyMs: null,
+  });
+
+  let pending: Sample[] = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const n = pending.length;
+    const t0 = performance.now();
+    const outputs = await engine.run({ data: batchData.subarray(0, n * itemSize), dims: [n, ...dims.slice(1)] });
+    const perItem = (performance.now() - t0) / n;
+    const heads = readHeads(card, outputs, n);
+    const records = pending.map((s, i): PredictionRecord => {
+      const h = heads[i];
+      const r = baseRecord(s);
+      if (!h.scores.every(Number.isFinite)) return { ...r, skip: { reason: 'non-finite-output', detail: 'the model returned NaN or Infinity' } };
+      return { ...r, scores: Array.from(h.scores), valence: h.valence, arousal: h.arousal, latencyMs: perItem };
+    });
+    progress.skipped += records.filter((r) => r.skip).length;
+    await store.append(records);
+    progress.done += n;
+    pending = [];
+    opts.onProgress?.({ ...progress });
+  };
+
+  const t0 = performance.now();
+  try {
+    // A sliding window of preprocessing tasks, consumed in corpus order.
+    const inflight: Array<Promise<PreprocessReply>> = [];
+    let next = 0;
+    const submit = () => {
+      const s = todo[next++];
+      if (s.source.kind !== 'image') {
+        inflight.push(Promise.resolve({ ok: false, reason: 'unsupported-source', detail: `source kind ${s.source.kind}` }));
+        return;
+      }
+      inflight.push(pool.run({ path: s.source.path, box: s.source.box, spec: card.input, margin }));
+    };
+    while (next < todo.length && inflight.length < queueDepth) submit();
+    for (let i = 0; i < todo.length; i++) {
+      const reply = await inflight.shift()!;
+      if (next < todo.length) submit();
+      const s = todo[i];
+      if (!reply.ok) {
+        progress.skipped++;
+        progress.done++;
+        await store.append([{ ...baseRecord(s), face: false, skip: { reason: reply.reason, detail: reply.detail } }]);
+        continue;
+      }
+      batchData.set(reply.tensor, pending.length * itemSize);
+      pending.push(s);
+      if (pending.length === batchSize) await flush();
+    }
+    await flush();
+    await store.markComplete();
+  } finally {
+    await pool.destroy();
+  }
+  const wallMs = performance.now() - t0;
+  const records = await store.readAll(corpus.samples.map((s) => s.id));
+  return { store, records, reused, wallMs, ran: todo.length };
+}
