@@ -61,6 +61,8 @@ export interface Coverage {
   scored: number;
   skipped: number;
   skippedByReason: Record<string, number>;
+  /** Items left out by the protocol's label map, by reason (e.g. Contempt under AffectNet-7): not errors. */
+  excluded?: Record<string, number>;
 }
 
 export interface MetricWithCI {
@@ -91,5 +93,9 @@ export interface RunRecord {
     valid: boolean;
   };
   published?: Array<{ metric: string; protocol: string; value: number; source: string }>;
+  /** The label map the metrics were computed under (eval runs). */
+  labelMap?: unknown;
+  /** Per-item engine time during an evaluation (batch time / batch size): a by-product, not a latency benchmark. */
+  itemLatency?: LatencyStats;
   provenance: Provenance;
 }

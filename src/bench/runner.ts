@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { Corpus } from '../datasets/corpus.js';
+import { corpusSummary, type Corpus } from '../datasets/corpus.js';
 import type { Sample } from '../datasets/sample.js';
 import { describePreprocessing } from '../media/preprocess.js';
 import { readHeads } from '../models/engines/heads.js';
@@ -17,7 +17,7 @@ import type { OpenedModel } from '../models/open.js';
 import { BenchError } from '../errors.js';
 import type { PreprocessReply, PreprocessTask } from './preprocess-worker.js';
 import type { PredictionRecord } from './records.js';
-import { openStore, type PredictionStore, type StoreKey } from './store.js';
+import { openStore, type StoreKey } from './store.js';
 
 export interface RunnerOptions {
   /** Items per engine call. Default 8. */
@@ -43,7 +43,9 @@ export interface RunnerProgress {
 }
 
 export interface RunnerResult {
-  store: PredictionStore;
+  /** The store's directory and key (the store itself is closed). */
+  storeDir: string;
+  key: StoreKey;
   records: PredictionRecord[];
   /** Items that were already in the store before this run. */
   reused: number;
@@ -55,10 +57,12 @@ export interface RunnerResult {
 /** The store key: everything that changes the per-item outputs (not the protocol: that is applied when scoring). */
 export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number): StoreKey {
   return {
-    model: { name: opened.card.name, sha256: opened.weights.sha256 ?? 'unknown', replica: opened.weights.replica },
+    model: { name: opened.card.name, sha256: opened.weights.sha256, replica: opened.weights.replica },
     dataset: { corpus: corpus.name, split: corpus.split, manifestSha256: corpus.manifestSha256 },
+    classes: { corpus: [...corpus.classes], model: [...opened.card.classes] },
     preprocessing: { ...describePreprocessing(opened.card.input), margin },
-    labelMap: { corpusClasses: corpus.classes },
+    // Protocols are applied when scoring, so one store serves AffectNet-8 and -7 alike.
+    labelMap: null,
     extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend },
   };
 }
@@ -153,11 +157,13 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
       if (pending.length === batchSize) await flush();
     }
     await flush();
-    await store.markComplete();
+    // The corpus summary lets `bench score --store` rebuild the run record's coverage without the corpus.
+    await store.markComplete(corpusSummary(corpus));
+    const wallMs = performance.now() - t0;
+    const records = await store.readAll(corpus.samples.map((s) => s.id));
+    return { storeDir: store.dir, key: store.key, records, reused, wallMs, ran: todo.length };
   } finally {
     await pool.destroy();
+    await store.close();
   }
-  const wallMs = performance.now() - t0;
-  const records = await store.readAll(corpus.samples.map((s) => s.id));
-  return { store, records, reused, wallMs, ran: todo.length };
 }

@@ -65,6 +65,8 @@ export async function openCorpus(name: string, opts: CorpusOptionsByName[CorpusN
 }
 
 /** What a run record keeps about the corpus (Provenance.dataset plus coverage of the load). */
+export type CorpusSummary = ReturnType<typeof corpusSummary>;
+
 export function corpusSummary(c: Corpus): {
   corpus: string;
   root: string;

@@ -21,9 +21,9 @@ export interface Protocol {
   classes: readonly ClassName[];
 }
 
-/** AffectNet-8 (ids 0..7) or AffectNet-7 (ids 0..6: Contempt items and the Contempt logit dropped). */
+/** AffectNet-8 (ids 0..7) or AffectNet-7, named `8-class` / `7-class` as the zoo's published results are (ids 0..6: Contempt items and the Contempt logit dropped). */
 export function affectnetProtocol(classes: 8 | 7): Protocol {
-  return { name: `affectnet-${classes}`, classes: AFFECTNET_CLASSES.slice(0, classes) };
+  return { name: `${classes}-class`, classes: AFFECTNET_CLASSES.slice(0, classes) };
 }
 
 export type MissingPolicy = 'drop' | 'count-wrong';

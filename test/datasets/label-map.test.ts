@@ -34,8 +34,8 @@ function randomScores(n: number, seed: number): number[] {
 }
 
 test('presets: AffectNet-8 is ids 0..7, AffectNet-7 drops Contempt', () => {
-  assert.deepEqual(affectnetProtocol(8), { name: 'affectnet-8', classes: AFFECTNET });
-  assert.deepEqual(affectnetProtocol(7), { name: 'affectnet-7', classes: AFFECTNET.slice(0, 7) });
+  assert.deepEqual(affectnetProtocol(8), { name: '8-class', classes: AFFECTNET });
+  assert.deepEqual(affectnetProtocol(7), { name: '7-class', classes: AFFECTNET.slice(0, 7) });
   assert.ok(!affectnetProtocol(7).classes.includes('contempt'));
 });
 
@@ -151,7 +151,7 @@ test('describe() is JSON and says what was kept and dropped', () => {
   const m = buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: HSE8, protocol: affectnetProtocol(7), order: 'model' });
   const d = m.describe();
   assert.deepEqual(JSON.parse(JSON.stringify(d)), d);
-  assert.equal(d.protocol, 'affectnet-7');
+  assert.equal(d.protocol, '7-class');
   assert.equal(d.missing, 'drop');
   assert.deepEqual(d.droppedLogits, [{ class: 'contempt', model: 1 }]);
   assert.deepEqual(d.labels.find((l) => l.class === 'contempt'), { class: 'contempt', drop: 'not-in-protocol' });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
 import { register as registerModels } from './models.js';
 import { register as registerPull } from './pull.js';
@@ -7,6 +8,7 @@ import { register as registerTable } from './table.js';
 /** Every sub-command, in the order `bench --help` lists them. The root action is the latency benchmark. */
 export function registerCommands(program: Command): void {
   registerLatency(program);
+  registerEval(program);
   registerModels(program);
   registerPull(program);
   registerTable(program);

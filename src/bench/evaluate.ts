@@ -1,0 +1,208 @@
+/**
+ * An evaluation as a run record: run (or reuse) the model over a corpus through the runner, then score
+ * the stored predictions under a protocol. Scoring reads only prediction records, so `bench score
+ * --store` rebuilds exactly the same record without a model.
+ */
+import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corpus.js';
+import type { ClassName } from '../datasets/emotions.js';
+import { buildLabelMap, type LabelMapDescription, type MissingPolicy, type Protocol } from '../datasets/label-map.js';
+import type { ModelCard } from '../models/card.js';
+import type { OpenedModel } from '../models/open.js';
+import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification } from './metrics/index.js';
+import { hostInfo, toolInfo } from './provenance.js';
+import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';
+import { runCorpus, type RunnerOptions } from './runner.js';
+import { summarizeLatency } from './latency-stats.js';
+
+export interface CiOptions {
+  /** Bootstrap resamples (0 = no intervals). Default 2000. */
+  resamples?: number;
+  /** Confidence level. Default 0.95. */
+  level?: number;
+  /** Bootstrap seed, recorded in the run record. Default 0. */
+  seed?: number;
+  /** Resample whole groups (clips, videos, actors) instead of items. Default false. */
+  groups?: boolean;
+}
+
+export interface ScoreContext {
+  corpusClasses: readonly ClassName[];
+  modelClasses: readonly ClassName[];
+  protocol?: Protocol;
+  /** Evaluated class the model lacks: drop its items or count them wrong. Default `drop`. */
+  missing?: MissingPolicy;
+  ci?: CiOptions;
+}
+
+export interface ScoredPredictions {
+  classes: string[];
+  metrics: Record<string, MetricWithCI>;
+  confusion: number[][];
+  /** Items scored, skipped (by reason) and excluded by the protocol (by reason). */
+  coverage: Omit<Coverage, 'total'> & { excluded: Record<string, number> };
+  labelMap: LabelMapDescription;
+}
+
+const countUp = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
+
+/** Scores stored predictions under a protocol: classification metrics, and V/A metrics where both sides exist. */
+export function scorePredictions(records: readonly PredictionRecord[], ctx: ScoreContext): ScoredPredictions {
+  const map = buildLabelMap({ corpusClasses: ctx.corpusClasses, modelClasses: ctx.modelClasses, protocol: ctx.protocol, missing: ctx.missing });
+  const skippedByReason: Record<string, number> = {};
+  const excluded: Record<string, number> = {};
+  const labels: number[] = [];
+  const preds: number[] = [];
+  const scores: number[][] = [];
+  const groups: string[] = [];
+  const va = { valence: { pred: [] as number[], truth: [] as number[] }, arousal: { pred: [] as number[], truth: [] as number[] } };
+
+  for (const r of records) {
+    if (r.skip || r.scores === null) {
+      countUp(skippedByReason, r.skip?.reason ?? 'no-scores');
+      continue;
+    }
+    if (r.label === null) {
+      countUp(excluded, 'no-label');
+      continue;
+    }
+    const mapped = map.mapLabel(ctx.corpusClasses[r.label]);
+    if (mapped === 'drop') {
+      countUp(excluded, map.dropReason(ctx.corpusClasses[r.label]) ?? 'dropped');
+      continue;
+    }
+    labels.push(mapped);
+    preds.push(map.predict(r.scores));
+    scores.push(map.mapScores(r.scores));
+    groups.push(r.group ?? r.id);
+    // V/A are scored on every scored item that has both a prediction and a target (AffectNet: not -2).
+    for (const dim of ['valence', 'arousal'] as const) {
+      const p = r[dim];
+      const t = r[`${dim}True`];
+      if (p !== undefined && t !== undefined) {
+        va[dim].pred.push(p);
+        va[dim].truth.push(t);
+      }
+    }
+  }
+
+  const ci = { resamples: ctx.ci?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, level: ctx.ci?.level, seed: ctx.ci?.seed };
+  const report = scoreClassification(
+    // Scores of classes the model lacks are -Infinity; top-k needs finite scores, so pass them only when all are.
+    { labels, preds, scores: scores.every((s) => s.every(Number.isFinite)) ? scores : undefined, groups, classes: [...map.evalClasses] },
+    { ...ci, groupCi: ctx.ci?.groups },
+  );
+  const metrics: Record<string, MetricWithCI> = { ...report.metrics };
+  for (const dim of ['valence', 'arousal'] as const) {
+    if (va[dim].pred.length < 2) continue;
+    Object.assign(metrics, bootstrap(regressionStatistic(va[dim].pred, va[dim].truth, `${dim}_`), va[dim].pred.length, ci));
+  }
+  const skipped = Object.values(skippedByReason).reduce((a, b) => a + b, 0);
+  return {
+    classes: [...map.evalClasses],
+    metrics,
+    confusion: report.confusion,
+    coverage: { scored: labels.length, skipped, skippedByReason, excluded },
+    labelMap: map.describe(),
+  };
+}
+
+export interface EvaluateOptions extends RunnerOptions {
+  protocol?: Protocol;
+  missing?: MissingPolicy;
+  ci?: CiOptions;
+  /** Marks the record as a demo (generated corpus or bundled model): never a model's accuracy. */
+  demo?: boolean;
+}
+
+export interface EvalRunRecord extends RunRecord {
+  kind: 'eval';
+  /** Where the per-item predictions are. */
+  predictionStore: string;
+}
+
+/** Runs the model over the corpus (reusing stored predictions) and scores the result. */
+export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: EvaluateOptions = {}): Promise<EvalRunRecord> {
+  const run = await runCorpus(opened, corpus, opts);
+  const scored = scorePredictions(run.records, {
+    corpusClasses: corpus.classes,
+    modelClasses: opened.card.classes,
+    protocol: opts.protocol,
+    missing: opts.missing,
+    ci: opts.ci,
+  });
+  return evalRunRecord({
+    card: opened.card,
+    scored,
+    corpus: corpusSummary(corpus),
+    records: run.records,
+    protocol: opts.protocol?.name ?? 'all-classes',
+    storeDir: run.storeDir,
+    engine: { ...opened.engine.info },
+    model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
+    batchSize: opts.batchSize ?? 8,
+    seed: opts.ci?.seed ?? BOOTSTRAP_DEFAULTS.seed,
+    demo: opts.demo,
+    preprocessing: run.key.preprocessing,
+  });
+}
+
+interface EvalRecordParts {
+  card: ModelCard;
+  scored: ScoredPredictions;
+  corpus: CorpusSummary;
+  records: readonly PredictionRecord[];
+  protocol: string;
+  storeDir: string;
+  engine: RunRecord['provenance']['engine'];
+  model: RunRecord['provenance']['model'];
+  batchSize: number;
+  seed: number;
+  demo?: boolean;
+  preprocessing: unknown;
+}
+
+/** Assembles the run record; shared by `evaluate` and re-scoring a store. */
+export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
+  const skippedByReason = { ...p.corpus.skippedByReason };
+  for (const [k, v] of Object.entries(p.scored.coverage.skippedByReason)) skippedByReason[k] = (skippedByReason[k] ?? 0) + v;
+  const skipped = Object.values(skippedByReason).reduce((a, b) => a + b, 0);
+  const latencies = p.records.map((r) => r.latencyMs).filter((v): v is number => v !== null);
+  const latency = latencies.length ? summarizeLatency(latencies, 1, latencies.reduce((a, b) => a + b, 0)) : undefined;
+  const metricNames: Record<string, string> = { accuracy: 'accuracy', macro_f1: 'macroF1', uar: 'uar', ccc_valence: 'valence_ccc', ccc_arousal: 'arousal_ccc' };
+  return {
+    schemaVersion: 1,
+    kind: 'eval',
+    protocol: p.protocol,
+    replica: false,
+    demo: p.demo,
+    classes: p.scored.classes,
+    metrics: p.scored.metrics,
+    confusion: p.scored.confusion,
+    coverage: {
+      total: p.corpus.items + Object.values(p.corpus.skippedByReason).reduce((a, b) => a + b, 0),
+      scored: p.scored.coverage.scored,
+      skipped,
+      skippedByReason,
+      excluded: p.scored.coverage.excluded,
+    },
+    itemLatency: latency,
+    published: p.card.published
+      // V/A results are published per corpus, not per class protocol: they apply to every protocol of the corpus.
+      .filter((r) => r.corpus === p.corpus.corpus && metricNames[r.metric] && (r.protocol === p.protocol || r.metric.startsWith('ccc_')))
+      .map((r) => ({ metric: metricNames[r.metric], protocol: p.protocol, value: r.value, source: r.source })),
+    labelMap: p.scored.labelMap,
+    predictionStore: p.storeDir,
+    provenance: {
+      tool: toolInfo(),
+      model: p.model,
+      engine: p.engine,
+      dataset: { corpus: p.corpus.corpus, root: p.corpus.root, split: p.corpus.split, manifestSha256: p.corpus.manifestSha256, items: p.corpus.items },
+      labelMap: p.scored.labelMap,
+      preprocessing: p.preprocessing,
+      batchSize: p.batchSize,
+      seed: p.seed,
+      host: hostInfo(),
+      date: new Date().toISOString(),
+    },
+  };
+}

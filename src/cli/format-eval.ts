@@ -1,0 +1,45 @@
+/** The human-readable report of an evaluation: coverage, metrics with CIs next to published values, confusion matrix. */
+import type { EvalRunRecord } from '../bench/evaluate.js';
+import { metricKey } from '../report/format.js';
+
+const pct = (v: number) => (v * 100).toFixed(2);
+const HEADLINE = ['accuracy', 'macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy'];
+const REGRESSION = ['valence_ccc', 'valence_pearson', 'valence_rmse', 'valence_sagr', 'arousal_ccc', 'arousal_pearson', 'arousal_rmse', 'arousal_sagr'];
+
+export function formatEvalReport(r: EvalRunRecord, file: string | null): string {
+  const p = r.provenance;
+  const lines: string[] = [];
+  lines.push(`${p.model.name} on ${p.dataset?.corpus}/${p.dataset?.split} (protocol ${r.protocol})${r.demo ? '  [DEMO: generated corpus — not a model accuracy]' : ''}`);
+  lines.push(`  engine    ${p.engine.engine} ${p.engine.version} (${p.engine.backend}), batch ${p.batchSize}`);
+  const c = r.coverage!;
+  const skips = Object.entries(c.skippedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
+  const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  lines.push(`  coverage  ${c.scored} scored of ${c.total} items; skipped ${c.skipped}${skips ? ` (${skips})` : ''}${excl ? `; excluded by protocol: ${excl}` : ''}`);
+  lines.push('');
+  const metrics = r.metrics ?? {};
+  const level = Object.values(metrics).find((m) => m.ci)?.ci?.level;
+  lines.push(`  metric            value   ${level ? `${Math.round(level * 100)}% CI`.padEnd(18) : ''}published   Δ`);
+  for (const name of [...HEADLINE, ...REGRESSION]) {
+    const m = metrics[name];
+    if (!m) continue;
+    const isRate = !name.includes('_') || name.endsWith('_sagr');
+    const fmt = (v: number) => (isRate ? pct(v) : v.toFixed(4));
+    const ci = m.ci ? `[${fmt(m.ci.low)}, ${fmt(m.ci.high)}]` : '';
+    const pub = r.published?.find((x) => metricKey(x.metric) === metricKey(name));
+    const pubValue = pub ? (isRate ? pub.value / 100 : pub.value) : undefined;
+    const pubText = pubValue !== undefined ? fmt(pubValue).padStart(9) : '';
+    const diff = pubValue !== undefined ? `${m.value - pubValue >= 0 ? '+' : ''}${fmt(m.value - pubValue)}` : '';
+    lines.push(`  ${name.padEnd(16)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`);
+  }
+  if (r.published?.length) lines.push(`  published: ${[...new Set(r.published.map((x) => x.source))].join('; ')}`);
+  lines.push('');
+  lines.push('  confusion (rows: true, columns: predicted)');
+  const classes = r.classes ?? [];
+  const w = Math.max(6, ...classes.map((k) => k.length)) + 1;
+  lines.push('  ' + ''.padEnd(w) + classes.map((k) => k.slice(0, 6).padStart(7)).join(''));
+  (r.confusion ?? []).forEach((row, i) => lines.push('  ' + classes[i].padEnd(w) + row.map((v) => String(v).padStart(7)).join('')));
+  if (r.itemLatency) lines.push('', `  engine time per item: p50 ${r.itemLatency.p50Ms.toFixed(2)} ms, p90 ${r.itemLatency.p90Ms.toFixed(2)} ms (use \`bench --model\` for a latency benchmark)`);
+  lines.push('', `  predictions ${r.predictionStore}`);
+  if (file) lines.push(`  record      ${file}`);
+  return lines.join('\n');
+}
