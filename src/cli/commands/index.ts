@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
 import { register as registerModels } from './models.js';
@@ -9,6 +10,7 @@ import { register as registerTable } from './table.js';
 export function registerCommands(program: Command): void {
   registerLatency(program);
   registerEval(program);
+  registerDemo(program);
   registerModels(program);
   registerPull(program);
   registerTable(program);
