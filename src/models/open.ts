@@ -3,6 +3,7 @@
  * asked), picks the engine for the file format, and times session creation. The one place that knows
  * which engine runs which format.
  */
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from '../errors.js';
 import type { ModelCard } from './card.js';
@@ -94,7 +95,7 @@ async function openPublished(card: ModelCard, opts: OpenModelOptions): Promise<O
     case 'tfjs': {
       if (card.family === 'face-api') {
         const { createFaceApiExpressionEngine } = await import('./faceapi.js');
-        return { ...(await timed(() => createFaceApiExpressionEngine(card, opts))), weights };
+        return { ...(await timed(() => createFaceApiExpressionEngine(card, { ...opts, modelDir: dirname(found.path) }))), weights };
       }
       const { createTfjsEngine } = await import('./engines/tfjs.js');
       return { ...(await timed(() => createTfjsEngine(card, { path: found.path }, opts))), weights };

@@ -5,8 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { BenchError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { compareCorpusColumns, corpusLabel, metricHeading, metricKey, toDisplayScale } from './format.js';
@@ -17,6 +16,9 @@ import { modelLabel, type ResultRow } from './results.js';
  * (0.8 em a character, generous), so labels are given no length limit rather than cut short.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: vega's module graph has a top-level await, which would stop CommonJS
+  // callers (tslab notebooks `require` this library) from loading anything that imports this file.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return stableIds(await view.toSVG());
