@@ -4,6 +4,7 @@ import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
 import { register as registerModels } from './models.js';
 import { register as registerPull } from './pull.js';
+import { register as registerScore } from './score.js';
 import { register as registerTable } from './table.js';
 
 /** Every sub-command, in the order `bench --help` lists them. The root action is the latency benchmark. */
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerModels(program);
   registerPull(program);
+  registerScore(program);
   registerTable(program);
 }

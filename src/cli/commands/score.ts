@@ -1,0 +1,100 @@
+/**
+ * `bench score --csv FILE`: scores predictions made by any tool (see src/bench/metrics/predictions-csv.ts
+ * for the CSV columns) and prints every metric with a bootstrap confidence interval.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BenchError } from '../../errors.js';
+import { BOOTSTRAP_DEFAULTS, type MetricEstimate } from '../../bench/metrics/bootstrap.js';
+import { parsePredictionsCsv } from '../../bench/metrics/predictions-csv.js';
+import { scoreClassification, type MetricsReport } from '../../bench/metrics/report.js';
+import { action, printJson } from '../output.js';
+import { parsePositiveInt, parseProbability } from '../parse.js';
+
+interface ScoreCliOptions {
+  csv: string;
+  classes?: string;
+  json?: boolean;
+  resamples: number;
+  level: number;
+  seed: number;
+  groupCi?: boolean;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new BenchError('BAD_INPUT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      file,
+      fix: 'check the path to the predictions CSV',
+      cause: e,
+    });
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('score')
+    .description('Score predictions from a CSV (label, pred, optional id, group, score_<class>) with bootstrap CIs.')
+    .requiredOption('--csv <file>', 'predictions CSV: columns label and pred (class names or indices), optional id, group, score_<class>')
+    .option('--classes <list>', 'comma-separated class names in index order (default: inferred, sorted names or 0..max)')
+    .option('--json', 'print the report as JSON')
+    .option('--resamples <n>', 'bootstrap resamples (0 = no confidence intervals)', parsePositiveInt, BOOTSTRAP_DEFAULTS.resamples)
+    .option('--level <p>', 'confidence level', parseProbability, BOOTSTRAP_DEFAULTS.level)
+    .option('--seed <s>', 'bootstrap seed (uint32)', parsePositiveInt, BOOTSTRAP_DEFAULTS.seed)
+    .option('--group-ci', 'resample whole groups (the group column) instead of items')
+    .action(
+      action(async (opts: ScoreCliOptions) => {
+        const { resamples, level, seed } = opts;
+        const classes = opts.classes?.split(',').map((c) => c.trim());
+        if (classes && classes.some((c) => c === '')) {
+          throw new BenchError('BAD_INPUT', `--classes has an empty name: "${opts.classes}"`, { fix: 'list class names separated by commas, e.g. --classes anger,happiness,neutral' });
+        }
+        const table = parsePredictionsCsv(await readText(opts.csv), { file: opts.csv, classes });
+        if (opts.groupCi && !table.groups) {
+          throw new BenchError('BAD_CSV', '--group-ci needs a "group" column', { file: opts.csv, row: 1, fix: 'add a group column (clip, video or actor) or drop --group-ci' });
+        }
+        const report = scoreClassification(table, { resamples, level, seed, groupCi: opts.groupCi });
+        if (opts.json) printJson({ file: opts.csv, ...report });
+        else process.stdout.write(formatReport(report, opts.csv));
+      }),
+    );
+}
+
+const fmt = (v: number): string => (Number.isNaN(v) ? 'n/a' : v.toFixed(4));
+
+function withCi(m: MetricEstimate | undefined): string {
+  if (!m) return '';
+  return m.ci ? `${fmt(m.value)} [${fmt(m.ci.low)}, ${fmt(m.ci.high)}]` : fmt(m.value);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  // Counts right-aligned, everything else left-aligned.
+  const pad = (cell: string, j: number) => (j > 0 && /^\d+$/.test(cell) ? cell.padStart(widths[j]) : cell.padEnd(widths[j]));
+  return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** The human-readable report: summary metrics, per-class metrics and the confusion matrix. */
+export function formatReport(report: MetricsReport, file: string): string {
+  const { ci, classes, metrics } = report;
+  const ciText = ci
+    ? `${Math.round(ci.level * 1000) / 10}% percentile bootstrap CI, ${ci.resamples} resamples of ${ci.unit === 'group' ? `${ci.groups} groups` : 'items'}, seed ${ci.seed}`
+    : 'no confidence intervals (--resamples 0)';
+  const out: string[] = [`${file}: ${report.n} items, ${classes.length} classes; ${ciText}\n`];
+
+  const summaryNames = Object.keys(metrics).filter((name) => !name.includes('/'));
+  out.push(table([['metric', 'value [CI]'], ...summaryNames.map((name) => [name, withCi(metrics[name])])]));
+  out.push('macroF1 averages F1 over all listed classes (0 for a class never predicted or absent); uar averages recall over classes present.\n');
+
+  out.push(
+    table([
+      ['class', 'support', 'precision [CI]', 'recall [CI]', 'f1 [CI]'],
+      ...classes.map((c, i) => [c, String(report.support[i]), withCi(metrics[`precision/${c}`]), withCi(metrics[`recall/${c}`]), withCi(metrics[`f1/${c}`])]),
+    ]),
+  );
+
+  out.push('confusion (rows = true, columns = predicted)\n' + table([['', ...classes], ...report.confusion.map((row, i) => [classes[i], ...row.map(String)])]));
+  return out.join('\n');
+}
