@@ -29,7 +29,7 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
     const pubValue = pub ? (isRate ? pub.value / 100 : pub.value) : undefined;
     const pubText = pubValue !== undefined ? fmt(pubValue).padStart(9) : '';
     const diff = pubValue !== undefined ? `${m.value - pubValue >= 0 ? '+' : ''}${fmt(m.value - pubValue)}` : '';
-    lines.push(`  ${name.padEnd(16)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`);
+    lines.push(`  ${name.padEnd(16)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`.trimEnd());
   }
   if (r.published?.length) lines.push(`  published: ${[...new Set(r.published.map((x) => x.source))].join('; ')}`);
   lines.push('');

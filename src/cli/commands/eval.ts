@@ -2,7 +2,7 @@
  * `bench eval`: a model over a corpus, scored under a protocol, saved as a run record. Predictions go to
  * the prediction store first, so a second run (or a resumed one) does not run the model again.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
 
@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .option('--layout <layout>', 'affectnet layout: auto | csv | folders | march2021', 'auto')
     .option('--classes <protocol>', 'protocol: 8 or 7 (AffectNet), or a comma list of classes to evaluate')
     .option('--label-map <spec>', 'corpus labels → canonical classes, e.g. "0=anger,1=disgust,calm=drop" or a JSON file')
-    .option('--missing <policy>', 'a class the model lacks: drop its items, or count-wrong', 'drop')
+    .addOption(new Option('--missing <policy>', 'a class the model lacks: drop its items, or count-wrong').choices(['drop', 'count-wrong']).default('drop'))
     .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
     .option('--weights <file>', 'use this weights file instead of models/ or the cache')
     .option('-b, --batch <n>', 'items per engine call', parsePositiveInt, 8)
@@ -84,6 +84,9 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   const opened = await openModel(card, { device: opts.device as never, threads: opts.threads, weightsPath: opts.weights });
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: 'images', quiet: opts.json });
   let record;
+  let note: string | undefined;
+  // Items found in the prediction store; stays undefined when nothing had to run (everything was there).
+  let reused: number | undefined;
   try {
     record = await evaluate(opened, corpus, {
       batchSize: opts.batch,
@@ -92,10 +95,17 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
       protocol,
       missing: opts.missing,
       ci: { resamples: opts.resamples, level: opts.level, seed: opts.seed, groups: opts.groupCi },
-      onProgress: (p) => progress.update(p.done, { skipped: p.skipped }),
+      onProgress: (p) => {
+        reused = p.reused;
+        progress.update(p.done, { skipped: p.skipped });
+      },
     });
+    // The summary counts reused items too (no batch runs when all of them are in the store).
+    progress.update(corpus.samples.length);
+    if (reused === undefined && corpus.samples.length > 0) note = 'all reused from the prediction store';
+    else if (reused) note = `${reused} reused from the prediction store`;
   } finally {
-    progress.stop();
+    progress.stop(note);
     await opened.engine.dispose();
   }
   const file = opts.save ? await saveRunRecord(opts.out, record) : null;

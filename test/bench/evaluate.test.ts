@@ -1,0 +1,354 @@
+/**
+ * `evaluate` end to end on real parts: a generated AffectNet (official CSV layout, with faults) run
+ * through the worker pool, onnxruntime-node and the prediction store with the tiny classifier of
+ * tiny-model.ts, then scored under AffectNet-8 and AffectNet-7. Every metric asserted here is
+ * recomputed independently from the stored prediction records.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluate, scorePredictions, type EvalRunRecord } from '../../src/bench/evaluate.js';
+import type { PredictionRecord } from '../../src/bench/records.js';
+import { runCorpus } from '../../src/bench/runner.js';
+import { META_FILE, PREDICTIONS_FILE, readStore } from '../../src/bench/store.js';
+import { formatEvalReport } from '../../src/cli/format-eval.js';
+import { AFFECTNET_CLASSES } from '../../src/datasets/affectnet-labels.js';
+import type { Emotion } from '../../src/datasets/emotions.js';
+import { openCorpus, type Corpus } from '../../src/datasets/corpus.js';
+import { writeAffectNetFixture, type AffectNetFixtureSplit } from '../../src/datasets/fixtures/affectnet-fixture.js';
+import { affectnetProtocol } from '../../src/datasets/label-map.js';
+import { isBenchError } from '../../src/errors.js';
+import { openModel, type OpenedModel } from '../../src/models/open.js';
+import { argmaxKept, TINY_CLASSES, TINY_PUBLISHED, writeTinyModel, type TinyModel } from './tiny-model.js';
+
+const CI = { resamples: 200, seed: 7 };
+const CONTEMPT_LOGIT = TINY_CLASSES.indexOf('contempt');
+
+let root: string;
+let tiny: TinyModel;
+let fx: AffectNetFixtureSplit;
+let corpus: Corpus;
+let opened: OpenedModel;
+let storeDir: string;
+/** The first AffectNet-8 evaluation; later tests compare with it. */
+let first8: EvalRunRecord;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'fer-evaluate-'));
+  tiny = await writeTinyModel(join(root, 'model'));
+  const fixture = await writeAffectNetFixture({
+    dir: join(root, 'AffectNet'),
+    layout: 'csv',
+    perClass: 4,
+    imageSize: 64,
+    faults: { missingFile: 1, truncatedJpeg: 2, malformedRow: 3, escapingPath: 1, expression8to10: 3, badFaceBox: 1, badLandmarks: 1 },
+  });
+  fx = fixture.splits.val!;
+  corpus = await openCorpus('affectnet', { root: fixture.root, split: 'val' });
+  opened = await openModel(tiny.card, { weightsPath: tiny.onnxPath });
+  storeDir = join(root, 'predictions');
+});
+
+after(async () => {
+  await opened?.engine.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+const storeFiles = (r: EvalRunRecord) => ({ records: join(r.predictionStore, PREDICTIONS_FILE), meta: join(r.predictionStore, META_FILE) });
+
+/** Records without the per-item engine time (a wall-clock measurement, different on every run). */
+const untimed = (records: readonly PredictionRecord[]) => records.map(({ latencyMs: _l, ...r }) => r);
+
+/** Predicted evaluation label of a stored record under AffectNet-8 or -7, computed by hand. */
+function predictedClass(r: PredictionRecord, classes: 8 | 7): Emotion {
+  const drop = classes === 7 ? new Set([CONTEMPT_LOGIT]) : new Set<number>();
+  return TINY_CLASSES[argmaxKept(r.scores!, drop)];
+}
+
+/** Accuracy and confusion (rows true, columns predicted, AffectNet order) recomputed from the records. */
+function handScore(records: readonly PredictionRecord[], classes: 8 | 7) {
+  const evalClasses = AFFECTNET_CLASSES.slice(0, classes);
+  const confusion = evalClasses.map(() => evalClasses.map(() => 0));
+  let n = 0;
+  let hits = 0;
+  for (const r of records) {
+    if (r.skip || r.label === null) continue;
+    const truth = AFFECTNET_CLASSES[r.label];
+    if (!evalClasses.includes(truth)) continue;
+    const pred = predictedClass(r, classes);
+    n++;
+    if (pred === truth) hits++;
+    confusion[evalClasses.indexOf(truth)][evalClasses.indexOf(pred)]++;
+  }
+  return { n, accuracy: hits / n, confusion };
+}
+
+/** Lin's CCC with population moments, two-pass. */
+function ccc(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let vx = 0;
+  let vy = 0;
+  let cov = 0;
+  for (let i = 0; i < n; i++) {
+    vx += (x[i] - mx) ** 2;
+    vy += (y[i] - my) ** 2;
+    cov += (x[i] - mx) * (y[i] - my);
+  }
+  return (2 * cov / n) / (vx / n + vy / n + (mx - my) ** 2);
+}
+
+function closeTo(actual: number, expected: number, tol = 1e-12, what = ''): void {
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
+}
+
+test('AffectNet-8: coverage equals the fixture, metrics equal a recomputation from the stored records', async () => {
+  const progress: Array<{ done: number; skipped: number; reused: number }> = [];
+  first8 = await evaluate(opened, corpus, {
+    protocol: affectnetProtocol(8),
+    storeDir,
+    batchSize: 4,
+    workers: 1,
+    ci: CI,
+    onProgress: (p) => progress.push({ done: p.done, skipped: p.skipped, reused: p.reused }),
+  });
+  const r = first8;
+  assert.equal(r.kind, 'eval');
+  assert.equal(r.protocol, '8-class');
+  assert.equal(r.replica, false);
+  assert.deepEqual(r.classes, [...AFFECTNET_CLASSES]);
+  // Progress after every batch and every skipped image, ending at the whole corpus.
+  assert.ok(progress.every((p, i) => p.reused === 0 && (i === 0 || p.done > progress[i - 1].done)), JSON.stringify(progress));
+  assert.deepEqual(progress.at(-1), { done: corpus.samples.length, skipped: fx.truncated.length, reused: 0 });
+  assert.ok(progress.length >= Math.ceil((corpus.samples.length - fx.truncated.length) / 4) + fx.truncated.length);
+
+  // Coverage: loader skips by reason, decoding failures at run time, nothing excluded under 8 classes.
+  const truncated = fx.truncated.length;
+  assert.ok(truncated > 0 && fx.skipped.length > 0);
+  assert.equal(corpus.samples.length, fx.items.length);
+  assert.deepEqual(r.coverage, {
+    total: fx.items.length + fx.skipped.length,
+    scored: fx.items.length - truncated,
+    skipped: fx.skipped.length + truncated,
+    skippedByReason: { ...fx.skippedByReason, 'decode-failed': truncated },
+    excluded: {},
+  });
+
+  // The store: one record per kept item, in corpus order; the truncated JPEGs are skip records.
+  const stored = await readStore(r.predictionStore, corpus.samples.map((s) => s.id));
+  assert.equal(stored.meta.complete?.records, corpus.samples.length);
+  assert.deepEqual(stored.records.map((x) => x.id), corpus.samples.map((s) => s.id));
+  const byId = new Map(fx.items.map((it) => [it.id, it]));
+  for (const rec of stored.records) {
+    const item = byId.get(rec.id)!;
+    assert.equal(AFFECTNET_CLASSES[rec.label!], item.label);
+    assert.equal(rec.valenceTrue, item.valence);
+    assert.equal(rec.arousalTrue, item.arousal);
+    if (fx.truncated.includes(rec.id)) {
+      assert.equal(rec.skip?.reason, 'decode-failed');
+      assert.equal(rec.scores, null);
+      assert.equal(rec.face, false);
+    } else {
+      assert.equal(rec.skip, undefined);
+      assert.equal(rec.scores?.length, 8);
+      assert.ok(rec.scores!.every(Number.isFinite) && Number.isFinite(rec.valence) && Number.isFinite(rec.arousal));
+      assert.ok(typeof rec.latencyMs === 'number' && rec.latencyMs >= 0);
+    }
+  }
+
+  // Accuracy and confusion matrix, recomputed by hand from the records.
+  const hand = handScore(stored.records, 8);
+  assert.equal(hand.n, r.coverage!.scored);
+  closeTo(r.metrics!.accuracy.value, hand.accuracy, 1e-15, 'accuracy');
+  assert.deepEqual(r.confusion, hand.confusion);
+  // The tiny model reads the class off the face's tint (a whole picture with its background gets some
+  // wrong), so this also checks the colour order and the crop to the face box:
+  // Anger faces go to Contempt and Fear faces to Surprise by design, every other class is right.
+  const row = (c: string) => r.confusion![AFFECTNET_CLASSES.indexOf(c as never)];
+  const idx = (c: string) => AFFECTNET_CLASSES.indexOf(c as never);
+  for (const c of AFFECTNET_CLASSES) {
+    const n = row(c).reduce((a, b) => a + b, 0);
+    assert.ok(n > 0, `class ${c} has scored items`);
+    const target = c === 'anger' ? 'contempt' : c === 'fear' ? 'surprise' : c;
+    assert.equal(row(c)[idx(target)], n, `${c} items all predicted ${target}: ${row(c).join(' ')}`);
+  }
+  assert.ok(r.metrics!.accuracy.value > 0.6 && r.metrics!.accuracy.value < 0.9);
+  const ci = r.metrics!.accuracy.ci!;
+  assert.deepEqual({ level: ci.level, resamples: ci.resamples, seed: ci.seed, unit: ci.unit }, { level: 0.95, resamples: 200, seed: 7, unit: 'item' });
+  assert.ok(ci.low <= r.metrics!.accuracy.value && r.metrics!.accuracy.value <= ci.high);
+  for (const m of ['macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy']) assert.ok(Number.isFinite(r.metrics![m]?.value), m);
+
+  // Valence/arousal: both metrics present and equal to a two-pass CCC over the scored items.
+  const scoredRecs = stored.records.filter((x) => !x.skip);
+  for (const dim of ['valence', 'arousal'] as const) {
+    const pred = scoredRecs.map((x) => x[dim]!);
+    const truth = scoredRecs.map((x) => x[`${dim}True`]!);
+    closeTo(r.metrics![`${dim}_ccc`].value, ccc(pred, truth), 1e-12, `${dim}_ccc`);
+    for (const m of ['pearson', 'rmse', 'sagr']) assert.ok(Number.isFinite(r.metrics![`${dim}_${m}`]?.value), `${dim}_${m}`);
+  }
+
+  // Published values from the card, and the human report shows them with the difference.
+  assert.deepEqual(
+    r.published?.map((p) => [p.metric, p.value]),
+    [['accuracy', TINY_PUBLISHED.acc8], ['valence_ccc', TINY_PUBLISHED.cccValence], ['arousal_ccc', TINY_PUBLISHED.cccArousal]],
+  );
+  const report = formatEvalReport(r, null);
+  const acc = r.metrics!.accuracy.value * 100;
+  const delta = acc - TINY_PUBLISHED.acc8;
+  const accLine = report.split('\n').find((l) => l.trimStart().startsWith('accuracy '));
+  assert.ok(accLine, report);
+  assert.match(accLine!, new RegExp(`${acc.toFixed(2)} .* ${TINY_PUBLISHED.acc8.toFixed(2)}\\s+${delta >= 0 ? '\\+' : '-'}${Math.abs(delta).toFixed(2)}$`));
+  const c = r.coverage!;
+  assert.match(report, new RegExp(`coverage {2}${c.scored} scored of ${c.total} items; skipped ${c.skipped} \\(.*decode-failed ${truncated}.*\\)`));
+
+  // Provenance names the exact model file and corpus.
+  assert.equal(r.provenance.model.sha256, tiny.sha256);
+  assert.equal(r.provenance.model.name, tiny.card.name);
+  assert.equal(r.provenance.dataset?.manifestSha256, corpus.manifestSha256);
+  assert.equal(r.provenance.dataset?.items, corpus.samples.length);
+  assert.equal(r.provenance.batchSize, 4);
+  assert.equal(r.provenance.seed, 7);
+  assert.equal(r.itemLatency?.n, r.coverage!.scored);
+});
+
+test('AffectNet-7 reuses the same store (nothing run, nothing written) and drops the Contempt logit and items', async () => {
+  assert.ok(first8, 'runs after the AffectNet-8 test');
+  const files = storeFiles(first8);
+  const before = { records: await readFile(files.records), meta: await readFile(files.meta) };
+  let batches = 0;
+  const r = await evaluate(opened, corpus, {
+    protocol: affectnetProtocol(7),
+    storeDir,
+    batchSize: 4,
+    workers: 1,
+    ci: CI,
+    onProgress: () => batches++,
+  });
+  assert.equal(batches, 0, 'no batch was run');
+  assert.equal(r.predictionStore, first8.predictionStore);
+  assert.deepEqual(await readFile(files.records), before.records, 'predictions.jsonl unchanged');
+  assert.deepEqual(await readFile(files.meta), before.meta, 'meta.json unchanged');
+  // The runner itself says so.
+  const run = await runCorpus(opened, corpus, { storeDir, batchSize: 4, workers: 1 });
+  assert.equal(run.ran, 0);
+  assert.equal(run.reused, corpus.samples.length);
+
+  assert.equal(r.protocol, '7-class');
+  assert.deepEqual(r.classes, AFFECTNET_CLASSES.slice(0, 7));
+  const contemptKept = fx.items.filter((it) => it.label === 'contempt' && !fx.truncated.includes(it.id)).length;
+  const contemptTruncated = fx.items.filter((it) => it.label === 'contempt' && fx.truncated.includes(it.id)).length;
+  assert.ok(contemptKept > 0);
+  assert.deepEqual(r.coverage, {
+    ...first8.coverage,
+    scored: first8.coverage!.scored - contemptKept,
+    excluded: { 'not-in-protocol': contemptKept },
+  });
+  assert.equal(contemptTruncated + contemptKept, fx.byClass.contempt);
+
+  // By hand: drop the Contempt logit, argmax over the rest in model order, Contempt items left out.
+  const hand = handScore(run.records, 7);
+  assert.equal(hand.n, r.coverage!.scored);
+  closeTo(r.metrics!.accuracy.value, hand.accuracy, 1e-15, '7-class accuracy');
+  assert.deepEqual(r.confusion, hand.confusion);
+  // Anger faces (Contempt under 8 classes) are right once the Contempt logit is gone.
+  const anger = AFFECTNET_CLASSES.indexOf('anger');
+  assert.equal(r.confusion![anger][anger], first8.confusion![anger][AFFECTNET_CLASSES.indexOf('contempt')]);
+  assert.ok(r.metrics!.accuracy.value > first8.metrics!.accuracy.value);
+  assert.deepEqual((r.labelMap as { droppedLogits: unknown }).droppedLogits, [{ class: 'contempt', model: CONTEMPT_LOGIT }]);
+
+  assert.ok(Number.isFinite(r.metrics!.valence_ccc.value) && Number.isFinite(r.metrics!.arousal_ccc.value));
+  assert.deepEqual(r.published?.find((p) => p.metric === 'accuracy'), {
+    metric: 'accuracy',
+    protocol: '7-class',
+    value: TINY_PUBLISHED.acc7,
+    source: 'test card (enet_b0_8_va_mtl README value)',
+  });
+});
+
+test('metrics are deterministic: a reused store and a fresh run with other batching give the same bytes', async () => {
+  assert.ok(first8, 'runs after the AffectNet-8 test');
+  const digest = (r: EvalRunRecord) => JSON.stringify({ metrics: r.metrics, confusion: r.confusion, coverage: r.coverage, classes: r.classes });
+  const again = await evaluate(opened, corpus, { protocol: affectnetProtocol(8), storeDir, ci: CI });
+  assert.equal(digest(again), digest(first8));
+
+  const fresh = await evaluate(opened, corpus, { protocol: affectnetProtocol(8), storeDir: join(root, 'predictions-fresh'), batchSize: 7, workers: 2, ci: CI });
+  assert.notEqual(fresh.predictionStore, first8.predictionStore);
+  assert.equal(digest(fresh), digest(first8));
+  const order = corpus.samples.map((s) => s.id);
+  const a = (await readStore(first8.predictionStore, order)).records;
+  const b = (await readStore(fresh.predictionStore, order)).records;
+  // The skip reasons agree; their free-text detail may not: libvips keeps one error buffer per process,
+  // so two JPEGs failing at once in two worker threads can lose a message ("Unknown error").
+  const noDetail = (records: readonly PredictionRecord[]) => untimed(records).map((r) => (r.skip ? { ...r, skip: { reason: r.skip.reason } } : r));
+  assert.equal(JSON.stringify(noDetail(b)), JSON.stringify(noDetail(a)), 'same scores bit for bit, whatever the batch');
+});
+
+test('a random-weight replica is refused for evaluation before anything is run or written', async () => {
+  const replica = await openModel(tiny.card, { replica: true });
+  const dir = join(root, 'predictions-replica');
+  try {
+    assert.equal(replica.weights.replica, true);
+    await assert.rejects(evaluate(replica, corpus, { protocol: affectnetProtocol(8), storeDir: dir }), (e: unknown) => {
+      assert.ok(isBenchError(e));
+      assert.equal(e.code, 'REPLICA_NOT_ALLOWED');
+      assert.match(e.message, /random-weight replica/);
+      assert.match(e.fix ?? '', /bench pull tiny_fer_va_mtl/);
+      return true;
+    });
+    assert.equal(existsSync(dir), false, 'no prediction store was created');
+  } finally {
+    await replica.engine.dispose();
+  }
+});
+
+test('scorePredictions on hand-made records: skips by reason, label-less items excluded, 8→7 rule', () => {
+  // Scores in the tiny model's (HSEmotion) order: anger, contempt, disgust, fear, happiness, neutral, sadness, surprise.
+  const logits = (best: string, second?: string): number[] => TINY_CLASSES.map((c) => (c === best ? 5 : c === second ? 4 : 0));
+  const label = (c: string) => AFFECTNET_CLASSES.indexOf(c as never);
+  const rec = (id: string, l: number | null, scores: number[] | null, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({
+    id,
+    label: l,
+    scores,
+    face: true,
+    latencyMs: null,
+    ...extra,
+  });
+  const records: PredictionRecord[] = [
+    rec('a', label('happiness'), logits('happiness'), { valence: 0.5, valenceTrue: 0.4 }),
+    rec('b', label('neutral'), logits('sadness'), { valence: -0.2, valenceTrue: 0.1 }),
+    rec('c', label('contempt'), logits('contempt'), { valence: 0.1, valenceTrue: 0.0 }),
+    rec('d', label('sadness'), null, { face: false, skip: { reason: 'decode-failed', detail: 'truncated' } }),
+    rec('e', null, logits('anger')),
+    rec('f', label('happiness'), logits('contempt', 'happiness')),
+    // Ties go to the first logit in model order (anger before disgust).
+    rec('g', label('anger'), TINY_CLASSES.map((c) => (c === 'anger' || c === 'disgust' ? 3 : 0))),
+  ];
+  const ctx = { corpusClasses: AFFECTNET_CLASSES, modelClasses: TINY_CLASSES, ci: { resamples: 0 } };
+
+  const s8 = scorePredictions(records, { ...ctx, protocol: affectnetProtocol(8) });
+  assert.deepEqual(s8.coverage, { scored: 5, skipped: 1, skippedByReason: { 'decode-failed': 1 }, excluded: { 'no-label': 1 } });
+  assert.equal(s8.metrics.accuracy.value, 3 / 5); // a, c, g right; b and f wrong
+  assert.equal(s8.metrics.accuracy.ci, undefined);
+  const c8 = AFFECTNET_CLASSES.map(() => AFFECTNET_CLASSES.map(() => 0));
+  for (const [t, p] of [['happiness', 'happiness'], ['neutral', 'sadness'], ['contempt', 'contempt'], ['happiness', 'contempt'], ['anger', 'anger']]) c8[label(t)][label(p)]++;
+  assert.deepEqual(s8.confusion, c8);
+  // Valence: three scored items carry both sides; CCC over them by hand.
+  closeTo(s8.metrics.valence_ccc.value, ccc([0.5, -0.2, 0.1], [0.4, 0.1, 0.0]), 1e-12, 'valence_ccc');
+  assert.equal(s8.metrics.arousal_ccc, undefined, 'no arousal anywhere');
+
+  const s7 = scorePredictions(records, { ...ctx, protocol: affectnetProtocol(7) });
+  assert.deepEqual(s7.coverage, { scored: 4, skipped: 1, skippedByReason: { 'decode-failed': 1 }, excluded: { 'no-label': 1, 'not-in-protocol': 1 } });
+  assert.equal(s7.metrics.accuracy.value, 3 / 4); // f is right once the Contempt logit is dropped
+  assert.deepEqual(s7.classes, AFFECTNET_CLASSES.slice(0, 7));
+  assert.equal(s7.confusion[label('happiness')][label('happiness')], 2);
+  // Two items left with V/A: still scored (CCC needs two).
+  closeTo(s7.metrics.valence_ccc.value, ccc([0.5, -0.2], [0.4, 0.1]), 1e-12, '7-class valence_ccc');
+
+  // A record with no scores and no skip reason is still counted, never dropped silently.
+  const s = scorePredictions([...records, rec('h', label('fear'), null)], { ...ctx, protocol: affectnetProtocol(8) });
+  assert.deepEqual(s.coverage.skippedByReason, { 'decode-failed': 1, 'no-scores': 1 });
+});

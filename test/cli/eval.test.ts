@@ -1,0 +1,160 @@
+/**
+ * `bench eval` as a user runs it: the real command in a child process, a user zoo (FER_BENCH_ZOO) with
+ * the tiny model of test/bench/tiny-model.ts, its weights found in the download cache (FER_BENCH_CACHE),
+ * a generated AffectNet in the official CSV layout. Also the user errors: exit code 2, one message, no stack.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EvalRunRecord } from '../../src/bench/evaluate.js';
+import { PREDICTIONS_FILE, readStore } from '../../src/bench/store.js';
+import { AFFECTNET_CLASSES } from '../../src/datasets/affectnet-labels.js';
+import { writeAffectNetFixture, type AffectNetFixtureSplit } from '../../src/datasets/fixtures/affectnet-fixture.js';
+import { argmaxKept, runBenchCli, STACK_LINE, TINY_CLASSES, TINY_MODEL, TINY_PUBLISHED, writeTinyModel, type TinyModel } from '../bench/tiny-model.js';
+
+let root: string;
+let tiny: TinyModel;
+let fx: AffectNetFixtureSplit;
+let corpusRoot: string;
+let env: Record<string, string>;
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'fer-cli-eval-'));
+  // The weights sit in the cache directory, as `bench pull` would leave them.
+  tiny = await writeTinyModel(join(root, 'cache'));
+  env = { FER_BENCH_ZOO: tiny.zooPath, FER_BENCH_CACHE: join(root, 'cache') };
+  const fixture = await writeAffectNetFixture({
+    dir: join(root, 'AffectNet'),
+    layout: 'csv',
+    perClass: 3,
+    imageSize: 48,
+    faults: { truncatedJpeg: 1, missingFile: 1, malformedRow: 1, expression8to10: 1 },
+  });
+  fx = fixture.splits.val!;
+  corpusRoot = fixture.root;
+});
+
+after(() => rm(root, { recursive: true, force: true }));
+
+const evalArgs = (...extra: string[]) => [
+  'eval',
+  '-m',
+  TINY_MODEL,
+  '--dataset',
+  'affectnet',
+  '--root',
+  corpusRoot,
+  '--store-dir',
+  join(root, 'predictions'),
+  '--out',
+  join(root, 'runs'),
+  '--resamples',
+  '100',
+  '--workers',
+  '1',
+  ...extra,
+];
+
+let record8: EvalRunRecord & { file: string };
+
+test('bench eval --json with a user zoo model: the run record on stdout, saved, and its accuracy is the stored predictions\'', async () => {
+  const ran = await runBenchCli(evalArgs('--classes', '8', '--json'), { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  record8 = JSON.parse(ran.stdout) as EvalRunRecord & { file: string };
+  assert.equal(record8.kind, 'eval');
+  assert.equal(record8.protocol, '8-class');
+  assert.equal(record8.provenance.model.name, TINY_MODEL);
+  assert.equal(record8.provenance.model.sha256, tiny.sha256);
+  assert.equal(record8.provenance.model.file, tiny.onnxPath, 'weights found in FER_BENCH_CACHE');
+  assert.deepEqual(record8.coverage, {
+    total: fx.items.length + fx.skipped.length,
+    scored: fx.items.length - fx.truncated.length,
+    skipped: fx.skipped.length + fx.truncated.length,
+    skippedByReason: { ...fx.skippedByReason, 'decode-failed': fx.truncated.length },
+    excluded: {},
+  });
+  for (const m of ['accuracy', 'macroF1', 'uar', 'valence_ccc', 'arousal_ccc']) assert.ok(Number.isFinite(record8.metrics?.[m]?.value), m);
+  assert.equal(record8.metrics!.accuracy.ci?.resamples, 100);
+  assert.equal(record8.published?.find((p) => p.metric === 'accuracy')?.value, TINY_PUBLISHED.acc8);
+
+  // Accuracy recomputed from the prediction store the record points to.
+  const store = await readStore(record8.predictionStore);
+  const scored = store.records.filter((r) => !r.skip && r.label !== null);
+  const hits = scored.filter((r) => TINY_CLASSES[argmaxKept(r.scores!)] === AFFECTNET_CLASSES[r.label!]).length;
+  assert.equal(scored.length, record8.coverage!.scored);
+  assert.equal(record8.metrics!.accuracy.value, hits / scored.length);
+
+  // The saved record is the one printed (the printed one adds where it went).
+  assert.ok(record8.file.startsWith(join(root, 'runs')));
+  const { file, ...printed } = record8;
+  assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), printed);
+});
+
+test('bench eval --classes 7 (human report) reuses the stored predictions and shows published values with Δ', async () => {
+  assert.ok(record8, 'runs after the --json test');
+  const predictions = join(record8.predictionStore, PREDICTIONS_FILE);
+  const before = await readFile(predictions);
+  const ran = await runBenchCli(evalArgs('--classes', '7', '--no-save'), { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.deepEqual(await readFile(predictions), before, 'nothing was run again');
+  assert.match(ran.stderr, new RegExp(`^${TINY_MODEL} on affectnet/val: ${fx.items.length} images in \\d+\\.\\d s; all reused from the prediction store$`, 'm'));
+  const out = ran.stdout;
+  assert.match(out, new RegExp(`^${TINY_MODEL} on affectnet/val \\(protocol 7-class\\)$`, 'm'));
+  const contempt = fx.items.filter((it) => it.label === 'contempt' && !fx.truncated.includes(it.id)).length;
+  assert.match(out, new RegExp(`excluded by protocol: not-in-protocol ${contempt}$`, 'm'));
+  assert.match(out, /decode-failed 1/);
+  const acc = out.split('\n').find((l) => l.trimStart().startsWith('accuracy '));
+  assert.ok(acc, out);
+  const [, measured, published, delta] = /accuracy\s+(\d+\.\d\d)\s+\[.*\]\s+(\d+\.\d\d)\s+([+-]\d+\.\d\d)$/.exec(acc!) ?? [];
+  assert.equal(published, TINY_PUBLISHED.acc7.toFixed(2), acc);
+  assert.ok(Math.abs(Number(measured) - Number(published) - Number(delta)) <= 0.011, acc);
+  assert.match(out, /published: test card/);
+  assert.match(out, /confusion \(rows: true, columns: predicted\)/);
+  assert.doesNotMatch(out, / +$/m, 'no trailing blanks');
+  assert.doesNotMatch(out, /contempt/i, 'no Contempt row or column under 7 classes');
+  assert.ok(out.includes(`\n  predictions ${record8.predictionStore}\n`), 'names the prediction store');
+  assert.doesNotMatch(out, /^ {2}record /m, '--no-save writes no record');
+  assert.deepEqual((await readdir(join(root, 'runs'))).length, 1);
+});
+
+test('bench eval with a wrong --root: exit code 2, the BAD_LAYOUT message, no stack trace', async () => {
+  const nowhere = join(root, 'not-affectnet');
+  const ran = await runBenchCli(['eval', '-m', TINY_MODEL, '--dataset', 'affectnet', '--root', nowhere, '--store-dir', join(root, 'p2')], { env });
+  assert.equal(ran.code, 2);
+  assert.equal(ran.stdout, '');
+  assert.match(ran.stderr, /^error\[BAD_LAYOUT\]: AffectNet root .*not-affectnet does not exist/);
+  assert.match(ran.stderr, /looked for:\n\s+- csv: Manually_Annotated_file_lists/);
+  assert.match(ran.stderr, /fix: point --root at your AffectNet folder/);
+  assert.doesNotMatch(ran.stderr, STACK_LINE);
+  assert.equal(existsSync(join(root, 'p2')), false);
+
+  // With --json the error is a JSON object on stdout instead.
+  const json = await runBenchCli(['eval', '-m', TINY_MODEL, '--dataset', 'affectnet', '--root', nowhere, '--json'], { env });
+  assert.equal(json.code, 2);
+  const { error } = JSON.parse(json.stdout) as { error: { code: string; file: string; fix: string } };
+  assert.equal(error.code, 'BAD_LAYOUT');
+  assert.equal(error.file, nowhere);
+  assert.doesNotMatch(json.stderr, STACK_LINE);
+});
+
+test('bench eval --missing takes only drop or count-wrong', async () => {
+  const ran = await runBenchCli(evalArgs('--missing', 'keep', '--no-save'), { env });
+  assert.equal(ran.code, 1);
+  assert.match(ran.stderr, /option '--missing <policy>' argument 'keep' is invalid\. Allowed choices are drop, count-wrong\./);
+  assert.equal(ran.stdout, '');
+});
+
+test('bench eval with an unknown model: exit code 2 and "Did you mean", user zoo names included', async () => {
+  const ran = await runBenchCli(['eval', '-m', 'tiny_fer_va', '--dataset', 'affectnet', '--root', corpusRoot], { env });
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^error\[UNKNOWN_MODEL\]: unknown model "tiny_fer_va"\. Did you mean: tiny_fer_va_mtl/);
+  assert.doesNotMatch(ran.stderr, STACK_LINE);
+
+  const builtIn = await runBenchCli(['eval', '-m', 'enet_b0_8_va', '--dataset', 'affectnet', '--root', corpusRoot], { env });
+  assert.equal(builtIn.code, 2);
+  assert.match(builtIn.stderr, /Did you mean: enet_b0_8_va_mtl/);
+  assert.doesNotMatch(builtIn.stderr, STACK_LINE);
+});
