@@ -61,6 +61,16 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
       countUp(skippedByReason, r.skip?.reason ?? 'no-scores');
       continue;
     }
+    // V/A are scored on every item with a prediction and a target (AffectNet: not -2), whatever the class
+    // protocol: the published CCCs are over the whole validation set, Contempt included.
+    for (const dim of ['valence', 'arousal'] as const) {
+      const p = r[dim];
+      const t = r[`${dim}True`];
+      if (p !== undefined && t !== undefined) {
+        va[dim].pred.push(p);
+        va[dim].truth.push(t);
+      }
+    }
     if (r.label === null) {
       countUp(excluded, 'no-label');
       continue;
@@ -74,15 +84,6 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
     preds.push(map.predict(r.scores));
     scores.push(map.mapScores(r.scores));
     groups.push(r.group ?? r.id);
-    // V/A are scored on every scored item that has both a prediction and a target (AffectNet: not -2).
-    for (const dim of ['valence', 'arousal'] as const) {
-      const p = r[dim];
-      const t = r[`${dim}True`];
-      if (p !== undefined && t !== undefined) {
-        va[dim].pred.push(p);
-        va[dim].truth.push(t);
-      }
-    }
   }
 
   const ci = { resamples: ctx.ci?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, level: ctx.ci?.level, seed: ctx.ci?.seed };

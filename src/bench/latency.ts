@@ -65,7 +65,8 @@ export async function measureLatency(engine: Engine, opts: LatencyOptions = {}):
   const samplesMs: number[] = [];
   const start = performance.now();
   let elapsed = 0;
-  while ((elapsed < minDurationMs || samplesMs.length < minRuns) && elapsed < maxDurationMs) {
+  // At least one timed call, so even a zero budget yields statistics (marked invalid).
+  while (samplesMs.length === 0 || ((elapsed < minDurationMs || samplesMs.length < minRuns) && elapsed < maxDurationMs)) {
     t0 = performance.now();
     await engine.run(input);
     const t1 = performance.now();

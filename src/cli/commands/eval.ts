@@ -79,9 +79,16 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   const { createProgress } = await import('../progress.js');
 
   const card = getModel(opts.model);
-  const corpus = await openCorpusFromCli(opts);
   const protocol = protocolFromCli(opts.dataset, opts.classes);
+  // The model first: a missing weights file should not wait for a scan of the whole corpus.
   const opened = await openModel(card, { device: opts.device as never, threads: opts.threads, weightsPath: opts.weights });
+  let corpus;
+  try {
+    corpus = await openCorpusFromCli(opts);
+  } catch (e) {
+    await opened.engine.dispose();
+    throw e;
+  }
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: 'images', quiet: opts.json });
   let record;
   let note: string | undefined;
