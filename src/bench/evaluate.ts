@@ -6,13 +6,14 @@
 import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corpus.js';
 import type { ClassName } from '../datasets/emotions.js';
 import { buildLabelMap, type LabelMapDescription, type MissingPolicy, type Protocol } from '../datasets/label-map.js';
-import type { ModelCard } from '../models/card.js';
+import type { PublishedResult } from '../models/card.js';
 import type { OpenedModel } from '../models/open.js';
 import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification } from './metrics/index.js';
 import { hostInfo, toolInfo } from './provenance.js';
 import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';
 import { runCorpus, type RunnerOptions } from './runner.js';
 import { summarizeLatency } from './latency-stats.js';
+import { compareCodeUnits } from '../util/hash.js';
 
 export interface CiOptions {
   /** Bootstrap resamples (0 = no intervals). Default 2000. */
@@ -56,7 +57,10 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
   const groups: string[] = [];
   const va = { valence: { pred: [] as number[], truth: [] as number[] }, arousal: { pred: [] as number[], truth: [] as number[] } };
 
-  for (const r of records) {
+  // Canonical item order (by id): the bootstrap resamples positions, so intervals would otherwise depend on
+  // the order records were read in (corpus order after a run, id order when re-scoring a store).
+  const ordered = [...records].sort((a, b) => compareCodeUnits(a.id, b.id));
+  for (const r of ordered) {
     if (r.skip || r.scores === null) {
       countUp(skippedByReason, r.skip?.reason ?? 'no-scores');
       continue;
@@ -132,7 +136,7 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
     ci: opts.ci,
   });
   return evalRunRecord({
-    card: opened.card,
+    published: opened.card.published,
     scored,
     corpus: corpusSummary(corpus),
     records: run.records,
@@ -148,7 +152,8 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
 }
 
 interface EvalRecordParts {
-  card: ModelCard;
+  /** The model card's published results (filtered here to this corpus and protocol). */
+  published: readonly PublishedResult[];
   scored: ScoredPredictions;
   corpus: CorpusSummary;
   records: readonly PredictionRecord[];
@@ -187,7 +192,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
       excluded: p.scored.coverage.excluded,
     },
     itemLatency: latency,
-    published: p.card.published
+    published: p.published
       // V/A results are published per corpus, not per class protocol: they apply to every protocol of the corpus.
       .filter((r) => r.corpus === p.corpus.corpus && metricNames[r.metric] && (r.protocol === p.protocol || r.metric.startsWith('ccc_')))
       .map((r) => ({ metric: metricNames[r.metric], protocol: p.protocol, value: r.value, source: r.source })),

@@ -9,7 +9,8 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { corpusSummary, type Corpus } from '../datasets/corpus.js';
+import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corpus.js';
+import type { EngineInfo } from '../models/engines/engine.js';
 import type { Sample } from '../datasets/sample.js';
 import { describePreprocessing } from '../media/preprocess.js';
 import { readHeads } from '../models/engines/heads.js';
@@ -45,6 +46,14 @@ export interface RunnerProgress {
   skipped: number;
   /** Items reused from the store, not run again. */
   reused: number;
+}
+
+/** Kept in the store's meta when a run completes. */
+export interface StoreSummary {
+  corpus: CorpusSummary;
+  engine: EngineInfo;
+  weights: OpenedModel['weights'];
+  batchSize: number;
 }
 
 export interface RunnerResult {
@@ -96,7 +105,12 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
   const reused = corpus.samples.length - todo.length;
   const progress: RunnerProgress = { done: reused, total: corpus.samples.length, skipped: 0, reused };
 
-  const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, execArgv: process.execArgv });
+  // onnxruntime-node runs inference synchronously on this thread, blocking its event loop for a whole batch;
+  // piscina hands a worker its next task only from this thread. With one task per worker the workers would
+  // idle during every engine call (decode and inference taking turns), so each worker takes its share of the
+  // in-flight window at once and keeps decoding while the engine runs.
+  const concurrentTasksPerWorker = Math.max(1, Math.ceil(queueDepth / workers));
+  const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, concurrentTasksPerWorker, execArgv: process.execArgv });
   const itemSize = card.input.size * card.input.size * 3;
   const batchData = new Float32Array(batchSize * itemSize);
   const dims = card.input.layout === 'NCHW' ? [0, 3, card.input.size, card.input.size] : [0, card.input.size, card.input.size, 3];
@@ -164,8 +178,9 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
       if (pending.length === batchSize) await flush();
     }
     await flush();
-    // The corpus summary lets `bench score --store` rebuild the run record's coverage without the corpus.
-    await store.markComplete(corpusSummary(corpus));
+    // What `bench score --store` needs to rebuild the run record without the corpus or the model.
+    const summary: StoreSummary = { corpus: corpusSummary(corpus), engine: { ...engine.info }, weights: { ...opened.weights }, batchSize };
+    await store.markComplete(summary);
     const wallMs = performance.now() - t0;
     const records = await store.readAll(corpus.samples.map((s) => s.id));
     return { storeDir: store.dir, key: store.key, records, reused, wallMs, ran: todo.length };

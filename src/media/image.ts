@@ -72,6 +72,25 @@ export async function decodeImage(path: string, opts: DecodeOptions = {}): Promi
 
 /** Decode an encoded image held in memory; `file` only labels the skip. */
 export async function decodeImageBuffer(bytes: Uint8Array, opts: DecodeOptions = {}, file?: string): Promise<DecodeResult> {
+  const first = await decodeOnce(bytes, opts, file);
+  if (first.ok) return first;
+  // libvips keeps one error buffer per process: when decodes fail at the same time, a message can be
+  // "Unknown error" or carry the other failures' lines. Retried one at a time, a failure gives its own
+  // message, so skip details are the same from run to run (the prediction store keeps them).
+  serialRetries = serialRetries.then(async () => {
+    let result: DecodeResult = first;
+    for (let i = 0; i < 3 && !result.ok && !isCleanMessage(result.detail); i++) result = await decodeOnce(bytes, opts, file);
+    return result.ok ? result : { ...result, detail: uniqueLines(result.detail) };
+  });
+  return serialRetries;
+}
+
+let serialRetries: Promise<DecodeResult> = Promise.resolve({ ok: false, reason: 'decode-failed', detail: '' });
+
+const uniqueLines = (text: string): string => [...new Set(text.split('\n').map((l) => l.trim()).filter(Boolean))].join('\n');
+const isCleanMessage = (text: string): boolean => !text.endsWith('Unknown error') && !text.trim().includes('\n');
+
+async function decodeOnce(bytes: Uint8Array, opts: DecodeOptions, file?: string): Promise<DecodeResult> {
   try {
     const { data, info } = await sharp(bytes, {
       failOn: opts.failOn ?? 'truncated',

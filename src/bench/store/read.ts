@@ -57,7 +57,7 @@ export async function readStore(dir: string, order?: Iterable<string>): Promise<
   if (!meta) {
     throw new BenchError('BAD_INPUT', `not a prediction store: no ${META_FILE} in ${dir}`, {
       file: join(dir, META_FILE),
-      fix: 'pass a directory under results/predictions/ (bench score lists them when run without --store)',
+      fix: 'pass one of the directories under results/predictions/ (each holds a meta.json and a predictions.jsonl)',
     });
   }
   return { dir, meta, ...(await readPredictions(join(dir, PREDICTIONS_FILE), order)) };

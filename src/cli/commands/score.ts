@@ -3,7 +3,7 @@
  * for the CSV columns) and prints every metric with a bootstrap confidence interval.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BenchError } from '../../errors.js';
 import { BOOTSTRAP_DEFAULTS, type MetricEstimate } from '../../bench/metrics/bootstrap.js';
 import { parsePredictionsCsv } from '../../bench/metrics/predictions-csv.js';
@@ -12,7 +12,11 @@ import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
 
 interface ScoreCliOptions {
-  csv: string;
+  csv?: string;
+  store?: string;
+  protocol?: string;
+  missing: 'drop' | 'count-wrong';
+  out?: string;
   classes?: string;
   json?: boolean;
   resamples: number;
@@ -36,9 +40,13 @@ async function readText(file: string): Promise<string> {
 export function register(program: Command): void {
   program
     .command('score')
-    .description('Score predictions from a CSV (label, pred, optional id, group, score_<class>) with bootstrap CIs.')
-    .requiredOption('--csv <file>', 'predictions CSV: columns label and pred (class names or indices), optional id, group, score_<class>')
-    .option('--classes <list>', 'comma-separated class names in index order (default: inferred, sorted names or 0..max)')
+    .description('score predictions without running a model: a CSV from any tool, or a prediction store of `bench eval`')
+    .option('--csv <file>', 'predictions CSV: columns label and pred (class names or indices), optional id, group, score_<class>')
+    .option('--store <dir>', 'a prediction store directory (results/predictions/...): rebuilds the eval run record')
+    .option('--classes <list>', '--csv: comma-separated class names in index order (default: inferred, sorted names or 0..max)')
+    .option('--protocol <p>', '--store: 8 or 7 (AffectNet), or a comma list of classes (default: as bench eval)')
+    .addOption(new Option('--missing <policy>', '--store: a class the model lacks: drop its items, or count-wrong').choices(['drop', 'count-wrong']).default('drop'))
+    .option('--out <dir>', '--store: also save the rebuilt run record in this directory')
     .option('--json', 'print the report as JSON')
     .option('--resamples <n>', 'bootstrap resamples (0 = no confidence intervals)', parsePositiveInt, BOOTSTRAP_DEFAULTS.resamples)
     .option('--level <p>', 'confidence level', parseProbability, BOOTSTRAP_DEFAULTS.level)
@@ -47,17 +55,22 @@ export function register(program: Command): void {
     .action(
       action(async (opts: ScoreCliOptions) => {
         const { resamples, level, seed } = opts;
+        if ((opts.csv === undefined) === (opts.store === undefined)) {
+          throw new BenchError('BAD_INPUT', 'give exactly one of --csv FILE or --store DIR', { fix: 'bench score --csv predictions.csv, or bench score --store results/predictions/<run>' });
+        }
+        if (opts.store !== undefined) return scoreStore(opts.store, opts);
+        const csv = opts.csv!;
         const classes = opts.classes?.split(',').map((c) => c.trim());
         if (classes && classes.some((c) => c === '')) {
           throw new BenchError('BAD_INPUT', `--classes has an empty name: "${opts.classes}"`, { fix: 'list class names separated by commas, e.g. --classes anger,happiness,neutral' });
         }
-        const table = parsePredictionsCsv(await readText(opts.csv), { file: opts.csv, classes });
+        const table = parsePredictionsCsv(await readText(csv), { file: csv, classes });
         if (opts.groupCi && !table.groups) {
-          throw new BenchError('BAD_CSV', '--group-ci needs a "group" column', { file: opts.csv, row: 1, fix: 'add a group column (clip, video or actor) or drop --group-ci' });
+          throw new BenchError('BAD_CSV', '--group-ci needs a "group" column', { file: csv, row: 1, fix: 'add a group column (clip, video or actor) or drop --group-ci' });
         }
         const report = scoreClassification(table, { resamples, level, seed, groupCi: opts.groupCi });
-        if (opts.json) printJson({ file: opts.csv, ...report });
-        else process.stdout.write(formatReport(report, opts.csv));
+        if (opts.json) printJson({ file: csv, ...report });
+        else process.stdout.write(formatReport(report, csv));
       }),
     );
 }
@@ -97,4 +110,22 @@ export function formatReport(report: MetricsReport, file: string): string {
 
   out.push('confusion (rows = true, columns = predicted)\n' + table([['', ...classes], ...report.confusion.map((row, i) => [classes[i], ...row.map(String)])]));
   return out.join('\n');
+}
+
+/** Re-scores a prediction store into an eval run record: the same code as `bench eval`, no model run. */
+async function scoreStore(dir: string, opts: ScoreCliOptions): Promise<void> {
+  const { rescoreStore } = await import('../../bench/rescore.js');
+  const { protocolFromCli } = await import('../corpus-options.js');
+  const { readStore } = await import('../../bench/store.js');
+  const { formatEvalReport } = await import('../format-eval.js');
+  const { saveRunRecord } = await import('../../bench/run-store.js');
+  const corpus = (await readStore(dir)).meta.key.dataset.corpus;
+  const record = await rescoreStore(dir, {
+    protocol: protocolFromCli(corpus, opts.protocol),
+    missing: opts.missing,
+    ci: { resamples: opts.resamples, level: opts.level, seed: opts.seed, groups: opts.groupCi },
+  });
+  const file = opts.out ? await saveRunRecord(opts.out, record) : null;
+  if (opts.json) printJson({ ...record, file });
+  else process.stdout.write(formatEvalReport(record, file) + '\n');
 }

@@ -1,0 +1,65 @@
+/**
+ * Rebuilds an eval run record from a prediction store alone, without the model or the corpus: the
+ * store's key holds both class lists and the preprocessing, its completion summary the corpus coverage
+ * and the engine. A different protocol (AffectNet-7 after -8) or CI setting needs no inference.
+ */
+import type { ClassName } from '../datasets/emotions.js';
+import type { MissingPolicy, Protocol } from '../datasets/label-map.js';
+import { BenchError, isBenchError } from '../errors.js';
+import type { PublishedResult } from '../models/card.js';
+import { getModel } from '../models/zoo.js';
+import { evalRunRecord, scorePredictions, type CiOptions, type EvalRunRecord } from './evaluate.js';
+import type { StoreSummary } from './runner.js';
+import { readStore } from './store.js';
+
+export interface RescoreOptions {
+  protocol?: Protocol;
+  missing?: MissingPolicy;
+  ci?: CiOptions;
+}
+
+export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Promise<EvalRunRecord> {
+  const { meta, records } = await readStore(dir);
+  const summary = meta.complete?.summary as StoreSummary | undefined;
+  if (!meta.complete || !summary?.corpus) {
+    throw new BenchError('BAD_INPUT', `the prediction store ${dir} is incomplete (${records.length} records): its run was interrupted`, {
+      file: dir,
+      fix: 'run the same `bench eval` again: it resumes where it stopped and completes the store',
+    });
+  }
+  const classes = meta.key.classes;
+  if (!classes || !summary.engine || !summary.weights) {
+    throw new BenchError('BAD_INPUT', `the prediction store ${dir} lacks its class lists or run summary (written by an older fer-bench)`, {
+      file: dir,
+      fix: 'delete the store and run the same `bench eval` again',
+    });
+  }
+  // The card only adds the published numbers; a store of a model no longer in the zoo still scores.
+  let published: PublishedResult[] = [];
+  try {
+    published = getModel(meta.key.model.name).published;
+  } catch (e) {
+    if (!isBenchError(e)) throw e;
+  }
+  const model = meta.key.model.name;
+  const scored = scorePredictions(records, {
+    corpusClasses: classes.corpus as ClassName[],
+    modelClasses: classes.model as ClassName[],
+    protocol: opts.protocol,
+    missing: opts.missing,
+    ci: opts.ci,
+  });
+  return evalRunRecord({
+    published,
+    scored,
+    corpus: summary.corpus,
+    records,
+    protocol: opts.protocol?.name ?? 'all-classes',
+    storeDir: dir,
+    engine: summary.engine,
+    model: { name: model, file: summary.weights.file, sha256: summary.weights.sha256, replica: summary.weights.replica, format: summary.weights.format },
+    batchSize: summary.batchSize,
+    seed: opts.ci?.seed ?? 0,
+    preprocessing: meta.key.preprocessing,
+  });
+}
