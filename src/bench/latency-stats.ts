@@ -3,17 +3,8 @@
  * Percentiles use linear interpolation between order statistics (numpy's default), so p50 of an
  * even-sized sample is the mean of the two middle values.
  */
+import { quantileSorted } from './metrics/bootstrap.js';
 import type { LatencyStats } from './records.js';
-
-/** The q-quantile (0..1) of an ascending-sorted sample. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 /**
  * @param callMs per-call latencies in milliseconds

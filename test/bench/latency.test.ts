@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureLatency, syntheticInput, type LatencyResult } from '../../src/bench/latency.js';
 import { runLatency } from '../../src/bench/latency-run.js';
-import { quantileSorted, summarizeLatency } from '../../src/bench/latency-stats.js';
+import { quantileSorted } from '../../src/bench/metrics/bootstrap.js';
+import { summarizeLatency } from '../../src/bench/latency-stats.js';
 import { openModel, type OpenedModel } from '../../src/models/open.js';
 import { TINY_SIZE, writeTinyModel, type TinyModel } from './tiny-model.js';
 

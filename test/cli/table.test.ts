@@ -3,38 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { runBench, type Ran } from '../models/cli-harness.js';
 import { register } from '../../src/cli/commands/table.js';
 import { fixtureRuns } from '../report/fixtures.js';
 
-interface Ran {
-  stdout: string;
-  stderr: string;
-  exitCode: number | undefined;
-}
-
 /** Runs `bench table ...args` in-process with stdout/stderr captured. */
-async function bench(args: string[]): Promise<Ran> {
-  // The real root command has its own --out/--json (latency job); positional options keep them apart.
-  const program = new Command('bench').enablePositionalOptions().exitOverride().option('--out <dir>', 'root option', 'results/runs').option('--json');
-  register(program);
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'bench', 'table', ...args]);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  const exitCode = process.exitCode as number | undefined;
-  process.exitCode = before;
-  return { stdout, stderr, exitCode };
+function bench(args: string[]): Promise<Ran> {
+  return runBench([register], ['table', ...args]);
 }
 
 async function withRuns(fn: (dir: string) => Promise<void>): Promise<void> {

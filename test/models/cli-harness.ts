@@ -11,7 +11,8 @@ export interface Ran {
 }
 
 export async function runBench(registers: Array<(program: Command) => void>, args: string[]): Promise<Ran> {
-  const program = new Command('bench').enablePositionalOptions().exitOverride().option('--json');
+  // Like the real root: the latency job's own --out and --json, kept apart from sub-commands' by positional options.
+  const program = new Command('bench').enablePositionalOptions().exitOverride().option('--out <dir>', 'root option', 'results/runs').option('--json');
   for (const register of registers) register(program);
   let stdout = '';
   let stderr = '';

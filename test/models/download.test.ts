@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchError } from '../../src/errors.js';
 import { pull, type PullProgress } from '../../src/models/download.js';
 import { testCard } from './card-fixture.js';
 import { startFileServer, type FileServer } from './http-fixture.js';
+import { expectBenchError } from '../expect-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fer-pull-'));
 process.env.FER_BENCH_CACHE = join(tmp, 'cache'); // the sha256 memo lives here
@@ -27,15 +27,6 @@ function dest(): string {
   return d;
 }
 
-function expectError(code: string, ...parts: RegExp[]) {
-  return (e: unknown) => {
-    assert.ok(e instanceof BenchError, String(e));
-    assert.equal(e.code, code);
-    const text = `${e.message}\n${e.file ?? ''}\n${e.fix ?? ''}`;
-    for (const p of parts) assert.match(text, p);
-    return true;
-  };
-}
 
 test('full download: verified, renamed into place, progress reported', async () => {
   const d = dest();
@@ -78,7 +69,7 @@ test('a stalled download times out, keeps the .part, and the next pull resumes i
   const card = testCard({}, { sha256: server.sha256 });
   await assert.rejects(
     pull(card, { dest: d, url: `${server.base}/stall/file.bin`, idleTimeoutMs: 300 }),
-    expectError('DOWNLOAD_FAILED', /no data for 300 ms/, /run the command again to resume/),
+    expectBenchError('DOWNLOAD_FAILED', /no data for 300 ms/, /run the command again to resume/),
   );
   const part = join(d, 'test_model.onnx.part');
   assert.ok(!existsSync(join(d, 'test_model.onnx')));
@@ -93,7 +84,7 @@ test('a connection closed early is a DOWNLOAD_FAILED that offers to resume', asy
   const d = dest();
   await assert.rejects(
     pull(testCard({}, { sha256: server.sha256 }), { dest: d, url: `${server.base}/truncate/file.bin` }),
-    expectError('DOWNLOAD_FAILED', /run the command again to resume/),
+    expectBenchError('DOWNLOAD_FAILED', /run the command again to resume/),
   );
   assert.ok(!existsSync(join(d, 'test_model.onnx')));
 });
@@ -118,7 +109,7 @@ test('checksum mismatch: the download is deleted and the error names both hashes
   const wrong = '0'.repeat(64);
   await assert.rejects(
     pull(testCard({}, { sha256: wrong }), { dest: d, url: `${server.base}/file.bin` }),
-    expectError('CHECKSUM_MISMATCH', new RegExp(`expected sha256 ${wrong}`), new RegExp(`got ${server.sha256}`), /test_model\.onnx/, /deleted/),
+    expectBenchError('CHECKSUM_MISMATCH', new RegExp(`expected sha256 ${wrong}`), new RegExp(`got ${server.sha256}`), /test_model\.onnx/, /deleted/),
   );
   assert.ok(!existsSync(join(d, 'test_model.onnx')));
   assert.ok(!existsSync(join(d, 'test_model.onnx.part')));
@@ -139,26 +130,26 @@ test('HTTP 404: a clear message with the manual fix, nothing left behind', async
   const d = dest();
   await assert.rejects(
     pull(testCard(), { dest: d, url: `${server.base}/missing.onnx` }),
-    expectError('DOWNLOAD_FAILED', /HTTP 404/, /missing\.onnx/, new RegExp(`place it at ${join(d, 'test_model.onnx')}`)),
+    expectBenchError('DOWNLOAD_FAILED', /HTTP 404/, /missing\.onnx/, new RegExp(`place it at ${join(d, 'test_model.onnx')}`)),
   );
   assert.ok(!existsSync(join(d, 'test_model.onnx')));
   assert.ok(!existsSync(join(d, 'test_model.onnx.part')));
 });
 
 test('an HTML page instead of the file is refused', async () => {
-  await assert.rejects(pull(testCard(), { dest: dest(), url: `${server.base}/html` }), expectError('DOWNLOAD_FAILED', /HTML page/));
+  await assert.rejects(pull(testCard(), { dest: dest(), url: `${server.base}/html` }), expectBenchError('DOWNLOAD_FAILED', /HTML page/));
 });
 
 test('an unreachable server gives DOWNLOAD_FAILED, not a stack trace', async () => {
   const closed = await startFileServer(10);
   const url = `${closed.base}/file.bin`;
   await closed.close();
-  await assert.rejects(pull(testCard(), { dest: dest(), url }), expectError('DOWNLOAD_FAILED', /cannot download test_model/, /ECONNREFUSED/));
+  await assert.rejects(pull(testCard(), { dest: dest(), url }), expectBenchError('DOWNLOAD_FAILED', /cannot download test_model/, /ECONNREFUSED/));
 });
 
 test('a card without a URL says why there is nothing to download', async () => {
   await assert.rejects(
     pull(testCard({}, { format: 'tfjs', bundled: { package: 'some-pkg', path: 'model/x.json' } }), { dest: dest() }),
-    expectError('DOWNLOAD_FAILED', /no download URL/, /ships with the npm package some-pkg/),
+    expectBenchError('DOWNLOAD_FAILED', /no download URL/, /ships with the npm package some-pkg/),
   );
 });

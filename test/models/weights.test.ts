@@ -8,6 +8,7 @@ import { BenchError } from '../../src/errors.js';
 import { cacheDir, requireWeights, resolveWeights, type WeightsFound } from '../../src/models/weights.js';
 import { getModel, loadZoo } from '../../src/models/zoo.js';
 import { testCard } from './card-fixture.js';
+import { expectBenchError } from '../expect-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fer-weights-'));
 process.env.FER_BENCH_CACHE = join(tmp, 'default-cache');
@@ -23,15 +24,6 @@ function layout(name: string) {
   return { ...dirs, opts: { modelsDirs: [dirs.repo, dirs.cwd], cacheDir: dirs.cache } };
 }
 
-function expectError(code: string, ...parts: RegExp[]) {
-  return (e: unknown) => {
-    assert.ok(e instanceof BenchError, String(e));
-    assert.equal(e.code, code);
-    const text = `${e.message}\n${e.file ?? ''}\n${e.fix ?? ''}`;
-    for (const p of parts) assert.match(text, p);
-    return true;
-  };
-}
 
 test('cacheDir: FER_BENCH_CACHE, else XDG_CACHE_HOME/fer-bench/models, else ~/.cache/fer-bench/models', () => {
   assert.equal(cacheDir({ FER_BENCH_CACHE: '/x/y', XDG_CACHE_HOME: '/xdg' }), '/x/y');
@@ -66,7 +58,7 @@ test('a corrupt copy is skipped for a good one, and reported when it is the only
   assert.deepEqual([found.source, found.verified, found.expectedSha256], ['models-dir', false, GOOD_SHA]);
   await assert.rejects(
     requireWeights(card, l.opts),
-    expectError('CHECKSUM_MISMATCH', new RegExp(`${join(l.repo, 'test_model.onnx')}`), new RegExp(`expected ${GOOD_SHA}`), /bench pull test_model/),
+    expectBenchError('CHECKSUM_MISMATCH', new RegExp(`${join(l.repo, 'test_model.onnx')}`), new RegExp(`expected ${GOOD_SHA}`), /bench pull test_model/),
   );
 
   writeFileSync(join(l.cache, 'test_model.onnx'), GOOD);
@@ -91,7 +83,7 @@ test('an explicit path is the only place looked at', async () => {
   assert.deepEqual([found.source, found.path], ['explicit', mine]);
   await assert.rejects(
     requireWeights(testCard(), { ...l.opts, path: join(tmp, 'nope.onnx') }),
-    expectError('WEIGHTS_MISSING', /nope\.onnx does not exist/, /--weights/),
+    expectBenchError('WEIGHTS_MISSING', /nope\.onnx does not exist/, /--weights/),
   );
 });
 
@@ -104,14 +96,14 @@ test('missing weights: the error says where it looked and how to get them', asyn
 
   await assert.rejects(
     requireWeights(card, l.opts),
-    expectError('WEIGHTS_MISSING', /no weights for test_model/, new RegExp(l.cache), /run `bench pull test_model`/, /example\.org/),
+    expectBenchError('WEIGHTS_MISSING', /no weights for test_model/, new RegExp(l.cache), /run `bench pull test_model`/, /example\.org/),
   );
-  await assert.rejects(requireWeights(card, { ...l.opts, allowReplica: true }), expectError('WEIGHTS_MISSING', /--replica/));
+  await assert.rejects(requireWeights(card, { ...l.opts, allowReplica: true }), expectBenchError('WEIGHTS_MISSING', /--replica/));
   await assert.rejects(requireWeights(card, l.opts), (e: unknown) => !/--replica/.test((e as BenchError).fix ?? ''));
 
   // A partial download is mentioned, since pull resumes it.
   writeFileSync(join(l.cache, 'test_model.onnx.part'), 'half');
-  await assert.rejects(requireWeights(card, l.opts), expectError('WEIGHTS_MISSING', /partial download/, /resumes/));
+  await assert.rejects(requireWeights(card, l.opts), expectBenchError('WEIGHTS_MISSING', /partial download/, /resumes/));
 });
 
 test('missing .pt weights point at the export hint', async () => {
@@ -119,14 +111,14 @@ test('missing .pt weights point at the export hint', async () => {
   const card = getModel('enet_b0_7', loadZoo({ userZoo: false }));
   await assert.rejects(
     requireWeights(card, { ...l.opts, allowReplica: true }),
-    expectError('WEIGHTS_MISSING', /enet_b0_7\.pt/, /bench pull enet_b0_7/, /convert_pt_to_onnx/, /--replica/),
+    expectBenchError('WEIGHTS_MISSING', /enet_b0_7\.pt/, /bench pull enet_b0_7/, /convert_pt_to_onnx/, /--replica/),
   );
 });
 
 test('an empty file is refused', async () => {
   const l = layout('empty');
   writeFileSync(join(l.cwd, 'test_model.onnx'), '');
-  await assert.rejects(requireWeights(testCard(), l.opts), expectError('WEIGHTS_MISSING', /empty/));
+  await assert.rejects(requireWeights(testCard(), l.opts), expectBenchError('WEIGHTS_MISSING', /empty/));
 });
 
 test('face-api weights are found inside the installed package', async () => {
