@@ -14,6 +14,8 @@ import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './reco
 import { runCorpus, type RunnerOptions } from './runner.js';
 import { summarizeLatency } from './latency-stats.js';
 import { compareCodeUnits } from '../util/hash.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { join } from 'node:path';
 
 export interface CiOptions {
   /** Bootstrap resamples (0 = no intervals). Default 2000. */
@@ -123,11 +125,31 @@ export interface EvalRunRecord extends RunRecord {
   kind: 'eval';
   /** Where the per-item predictions are. */
   predictionStore: string;
+  /** Every skipped item with its reason, file and row (JSON Lines). */
+  skipLog?: string;
+}
+
+/** The skip log's file name inside the prediction store directory. */
+export const SKIP_LOG_FILE = 'skips.jsonl';
+
+/**
+ * Every item left out, one JSON line each, loader skips first (with file and row) then items that failed
+ * at run time (with the decoder's or engine's detail): the list behind the record's counts by reason.
+ */
+export async function writeSkipLog(dir: string, corpus: Corpus, records: readonly PredictionRecord[]): Promise<string> {
+  const lines = [
+    ...corpus.skipped.map((s) => ({ stage: 'load', ...s })),
+    ...records.filter((r) => r.skip).map((r) => ({ stage: 'run', id: r.id, reason: r.skip!.reason, detail: r.skip!.detail })),
+  ].map((item) => JSON.stringify(item));
+  const file = join(dir, SKIP_LOG_FILE);
+  await writeFileAtomic(file, lines.length ? lines.join('\n') + '\n' : '');
+  return file;
 }
 
 /** Runs the model over the corpus (reusing stored predictions) and scores the result. */
 export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: EvaluateOptions = {}): Promise<EvalRunRecord> {
   const run = await runCorpus(opened, corpus, opts);
+  const skipLog = await writeSkipLog(run.storeDir, corpus, run.records);
   const scored = scorePredictions(run.records, {
     corpusClasses: corpus.classes,
     modelClasses: opened.card.classes,
@@ -148,6 +170,7 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
     seed: opts.ci?.seed ?? BOOTSTRAP_DEFAULTS.seed,
     demo: opts.demo,
     preprocessing: run.key.preprocessing,
+    skipLog,
   });
 }
 
@@ -165,6 +188,8 @@ interface EvalRecordParts {
   seed: number;
   demo?: boolean;
   preprocessing: unknown;
+  /** Where the list of skipped items is (absent when re-scoring a store without its log). */
+  skipLog?: string;
 }
 
 /** Assembles the run record; shared by `evaluate` and re-scoring a store. */
@@ -198,6 +223,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
       .map((r) => ({ metric: metricNames[r.metric], protocol: p.protocol, value: r.value, source: r.source })),
     labelMap: p.scored.labelMap,
     predictionStore: p.storeDir,
+    skipLog: p.skipLog,
     provenance: {
       tool: toolInfo(),
       model: p.model,

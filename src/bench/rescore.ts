@@ -8,7 +8,9 @@ import type { MissingPolicy, Protocol } from '../datasets/label-map.js';
 import { BenchError, isBenchError } from '../errors.js';
 import type { PublishedResult } from '../models/card.js';
 import { getModel } from '../models/zoo.js';
-import { evalRunRecord, scorePredictions, type CiOptions, type EvalRunRecord } from './evaluate.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { evalRunRecord, scorePredictions, SKIP_LOG_FILE, type CiOptions, type EvalRunRecord } from './evaluate.js';
 import type { StoreSummary } from './runner.js';
 import { readStore } from './store.js';
 
@@ -61,5 +63,6 @@ export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Prom
     batchSize: summary.batchSize,
     seed: opts.ci?.seed ?? 0,
     preprocessing: meta.key.preprocessing,
+    skipLog: existsSync(join(dir, SKIP_LOG_FILE)) ? join(dir, SKIP_LOG_FILE) : undefined,
   });
 }

@@ -40,6 +40,7 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   (r.confusion ?? []).forEach((row, i) => lines.push('  ' + classes[i].padEnd(w) + row.map((v) => String(v).padStart(7)).join('')));
   if (r.itemLatency) lines.push('', `  engine time per item: p50 ${r.itemLatency.p50Ms.toFixed(2)} ms, p90 ${r.itemLatency.p90Ms.toFixed(2)} ms (use \`bench --model\` for a latency benchmark)`);
   lines.push('', `  predictions ${r.predictionStore}`);
+  if (r.skipLog && c.skipped > 0) lines.push(`  skip log    ${r.skipLog}`);
   if (file) lines.push(`  record      ${file}`);
   return lines.join('\n');
 }

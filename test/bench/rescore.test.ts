@@ -2,7 +2,7 @@
 // without the model or the corpus.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate } from '../../src/bench/evaluate.js';
@@ -46,6 +46,14 @@ test('a store re-scored under each protocol gives the same metrics, confusion an
     assert.deepEqual(rescored.published, evaluated.published);
     assert.equal(rescored.provenance.model.sha256, evaluated.provenance.model.sha256);
     assert.deepEqual(rescored.provenance.engine, evaluated.provenance.engine);
+    // The skip log lists each skipped item once, with its reason: loader skips with their CSV row.
+    const log = (await readFile(evaluated.skipLog!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(log.length, evaluated.coverage!.skipped);
+    const reasons: Record<string, number> = {};
+    for (const item of log) reasons[item.reason] = (reasons[item.reason] ?? 0) + 1;
+    assert.deepEqual(reasons, evaluated.coverage!.skippedByReason);
+    assert.ok(log.filter((i) => i.stage === 'load').every((i) => typeof i.row === 'number' && i.file.endsWith('validation.csv')));
+    assert.equal(rescored.skipLog, evaluated.skipLog);
   }
 });
 
