@@ -7,9 +7,14 @@ Run once with Debian's Python (the test suite itself never needs Python):
     cd /tmp && apt-get download python3-skimage && dpkg -x python3-skimage_*.deb skimage
     /usr/bin/python3 scripts/make-media-fixtures.py /tmp/skimage/usr/lib/python3/dist-packages/skimage/data
 
+(The photos already in test/fixtures/media/ will do as that directory: copy them to a scratch directory and
+pass it; the manifest's rgbSha256 values show whether anything changed.)
+
 It copies three photographs into test/fixtures/media/ and writes, under test/fixtures/media/reference/:
   - <case>-cv2.png / <case>-pil.png: the crop resized by cv2.resize(INTER_LINEAR) and by
     PIL Image.resize(BILINEAR) (what torchvision's Resize calls), as lossless RGB PNGs;
+  - <case>-cv2-area.png / <case>-pil-nearest.png: the crop resized by cv2.resize(INTER_AREA) (EMO-AffectNet's
+    run.py) and by PIL Image.resize(NEAREST) (keras load_img(target_size), EMO-AffectNet's notebooks);
   - <tensor>.f32.gz: normalised tensors (little-endian float32, gzip) computed the way the published
     pipelines do it (hsemotion-onnx for cv2, torchvision ToTensor+Normalize for PIL, Keras-style for NHWC);
   - orientation-6.jpg + orientation-6-cv2.png: a JPEG with EXIF Orientation=6 and what cv2.imread makes of it;
@@ -37,18 +42,37 @@ PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png']
 # None = the whole photo. Sizes cover the card sizes (224 b0, 260 b2, 112 mbf), upscaling, an exact 2x
 # downscale (OpenCV switches INTER_LINEAR to INTER_AREA there), a non-square crop and a box past the
 # right/bottom edge (numpy slicing clips it, as our crop must).
+# The last field lists the kernels with a reference for the case (see KERNELS); cv2 and pil have one for every
+# case before the INTER_AREA-only ones, the newer kernels for a subset, to keep the fixtures small.
+LINEAR = ('cv2', 'pil')
+AREA_NEAREST = ('cv2', 'pil', 'cv2-area', 'pil-nearest')
 CASES = [
-    ('astronaut-full-224', 'astronaut.png', None, 224),
-    ('astronaut-full-260', 'astronaut.png', None, 260),
-    ('astronaut-face-224', 'astronaut.png', (165, 60, 120, 120), 224),  # upscale 120 -> 224
-    ('astronaut-face-112', 'astronaut.png', (165, 60, 120, 120), 112),
-    ('astronaut-2x-224', 'astronaut.png', (32, 40, 448, 448), 224),  # exact 2x
-    ('chelsea-face-260', 'chelsea.png', (140, 20, 180, 180), 260),  # upscale 180 -> 260
-    ('chelsea-full-112', 'chelsea.png', None, 112),  # 451x300 -> 112, strong anisotropic downscale
-    ('chelsea-edge-224', 'chelsea.png', (300, 150, 200, 200), 224),  # clipped to 151x150
-    ('coffee-full-224', 'coffee.png', None, 224),
-    ('coffee-odd-260', 'coffee.png', (211, 37, 97, 131), 260),  # non-square, non-integer upscale
+    ('astronaut-full-224', 'astronaut.png', None, 224, AREA_NEAREST),  # 2.29x: INTER_AREA's general tables
+    ('astronaut-full-260', 'astronaut.png', None, 260, LINEAR),
+    ('astronaut-face-224', 'astronaut.png', (165, 60, 120, 120), 224, AREA_NEAREST),  # upscale 120 -> 224
+    ('astronaut-face-112', 'astronaut.png', (165, 60, 120, 120), 112, LINEAR + ('cv2-area',)),  # slight shrink
+    ('astronaut-2x-224', 'astronaut.png', (32, 40, 448, 448), 224, LINEAR + ('cv2-area',)),  # exact 2x
+    ('chelsea-face-260', 'chelsea.png', (140, 20, 180, 180), 260, LINEAR),  # upscale 180 -> 260
+    ('chelsea-full-112', 'chelsea.png', None, 112, AREA_NEAREST),  # 451x300 -> 112, strong anisotropic downscale
+    ('chelsea-edge-224', 'chelsea.png', (300, 150, 200, 200), 224, AREA_NEAREST),  # clipped to 151x150
+    ('coffee-full-224', 'coffee.png', None, 224, LINEAR),
+    ('coffee-odd-260', 'coffee.png', (211, 37, 97, 131), 260, AREA_NEAREST),  # non-square, non-integer upscale
+    # INTER_AREA's other branches: an integer factor other than 2 (336 -> 112), factors 1 and 2 on the two
+    # axes (exact, but not the 2x2 special case), factor 1 on one axis and a fraction on the other (the general
+    # area tables), and one axis shrinking while the other grows (OpenCV's bilinear fallback on both axes).
+    ('astronaut-3x-112', 'astronaut.png', (30, 30, 336, 336), 112, ('cv2-area',)),
+    ('astronaut-1x2-112', 'astronaut.png', (40, 32, 112, 224), 112, ('cv2-area',)),
+    ('chelsea-1xfrac-112', 'chelsea.png', (113, 0, 112, 300), 112, ('cv2-area',)),
+    ('coffee-wide-112', 'coffee.png', (0, 120, 600, 60), 112, ('cv2-area', 'pil-nearest')),
 ]
+
+# Resize kernels with a reference each: id (the InputSpec `resize` value) -> how the reference is made.
+KERNELS = {
+    'cv2': lambda crop, size: cv2.resize(crop, (size, size), interpolation=cv2.INTER_LINEAR),
+    'pil': lambda crop, size: np.asarray(Image.fromarray(crop).resize((size, size), Image.BILINEAR)),
+    'cv2-area': lambda crop, size: cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA),
+    'pil-nearest': lambda crop, size: np.asarray(Image.fromarray(crop).resize((size, size), Image.NEAREST)),
+}
 
 IMAGENET = dict(scale=1 / 255, mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])
 # (id, case, kernel, spec); spec mirrors InputSpec in src/models/card.ts.
@@ -66,6 +90,11 @@ TENSORS = [
           style='keras')),
     # EMO-AffectNet VGGFace2 (corpora.md 4.3): flip to BGR, subtract (B, G, R) means, NHWC.
     ('chelsea-edge-224-cv2-vggface2', 'chelsea-edge-224', 'cv2',
+     dict(scale=1, mean=[91.4953, 103.8827, 131.0912], std=[1, 1, 1], colorOrder='BGR', layout='NHWC',
+          style='keras')),
+    # The emo_affectnet_resnet50 card as it stands: the same normalisation after run.py's cv2.INTER_AREA
+    # (a face crop grown 120 -> 224).
+    ('astronaut-face-224-cv2-area-vggface2', 'astronaut-face-224', 'cv2-area',
      dict(scale=1, mean=[91.4953, 103.8827, 131.0912], std=[1, 1, 1], colorOrder='BGR', layout='NHWC',
           style='keras')),
 ]
@@ -120,24 +149,24 @@ def main(src_dir: Path) -> None:
         }
 
     resized = {}
-    for case_id, photo, box, size in CASES:
+    for case_id, photo, box, size, kernels in CASES:
         img = photos[photo]
         if box is not None:
             x, y, w, h = box
             img = img[y:y + h, x:x + w]
         crop = np.ascontiguousarray(img)
-        cv = cv2.resize(crop, (size, size), interpolation=cv2.INTER_LINEAR)
-        pil = np.asarray(Image.fromarray(crop).resize((size, size), Image.BILINEAR))
-        resized[(case_id, 'cv2')] = cv
-        resized[(case_id, 'pil')] = pil
-        save_png(cv, REF / f'{case_id}-cv2.png')
-        save_png(pil, REF / f'{case_id}-pil.png')
-        manifest['cases'].append({
+        entry = {
             'id': case_id, 'photo': photo,
             'box': None if box is None else dict(zip(('x', 'y', 'width', 'height'), box)),
             'cropWidth': crop.shape[1], 'cropHeight': crop.shape[0], 'size': size,
-            'cv2': f'reference/{case_id}-cv2.png', 'pil': f'reference/{case_id}-pil.png',
-        })
+        }
+        for kernel in kernels:
+            out = np.ascontiguousarray(KERNELS[kernel](crop, size))
+            assert out.shape == (size, size, 3) and out.dtype == np.uint8, (case_id, kernel, out.shape)
+            resized[(case_id, kernel)] = out
+            save_png(out, REF / f'{case_id}-{kernel}.png')
+            entry[kernel] = f'reference/{case_id}-{kernel}.png'
+        manifest['cases'].append(entry)
 
     for tensor_id, case_id, kernel, spec in TENSORS:
         t = normalise(resized[(case_id, kernel)], spec)

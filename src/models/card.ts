@@ -49,10 +49,24 @@ export const InputSpec = z.object({
   scale: z.number(),
   mean: Triple,
   std: Triple,
-  /** Resize flavour the published numbers were computed with. */
-  resize: z.enum(['cv2', 'pil']).default('cv2'),
+  /**
+   * Resize flavour the published numbers were computed with: `cv2` (cv2.resize INTER_LINEAR), `pil` (PIL
+   * BILINEAR, as torchvision), `cv2-area` (cv2.resize INTER_AREA), `pil-nearest` (PIL NEAREST, as keras
+   * `load_img(target_size)`), `tf-bilinear` (tf.image.resizeBilinear, as face-api). See src/media/resize.ts.
+   */
+  resize: z.enum(['cv2', 'pil', 'cv2-area', 'pil-nearest', 'tf-bilinear']).default('cv2'),
+  /**
+   * How the face crop becomes square before resizing: `stretch` (default) resizes it as it is; `pad-square`
+   * first pads its shorter side with zeros to a square, as face-api's padToSquare(centred): the extra
+   * columns (rows) split in two, round(diff / 2) after the crop and the rest before it.
+   */
+  fit: z.enum(['stretch', 'pad-square']).default('stretch'),
 });
-export type InputSpec = z.infer<typeof InputSpec>;
+/**
+ * A parsed InputSpec. `fit` is always set by the schema (default 'stretch'); the type keeps it optional so
+ * that specs written in code before the field existed stay valid, and an absent `fit` means 'stretch'.
+ */
+export type InputSpec = Omit<z.infer<typeof InputSpec>, 'fit'> & { fit?: z.infer<typeof InputSpec>['fit'] };
 
 /** Where a head lives: a named output, optionally a slice [start, start+length) of its last axis. */
 export const HeadRef = z.object({

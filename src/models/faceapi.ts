@@ -57,7 +57,9 @@ export const FACEAPI_EXPRESSION_INPUT: InputSpec = {
   scale: 1,
   mean: [122.782, 117.001, 104.298],
   std: [255, 255, 255],
-  resize: 'cv2',
+  // face-api pads the crop to a square, then resizes with tf.image.resizeBilinear.
+  resize: 'tf-bilinear',
+  fit: 'pad-square',
 };
 
 /** Output names of the expression engine. */

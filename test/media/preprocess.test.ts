@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describePreprocessing, preprocess, preprocessInto, tensorLength } from '../../src/media/preprocess.js';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { padToSquare, squarePadding, describePreprocessing, preprocess, preprocessInto, tensorLength } from '../../src/media/preprocess.js';
+import { resizeRgbFloat } from '../../src/media/resize.js';
 import { InputSpec } from '../../src/models/card.js';
+import { tf } from '../../src/models/engines/tfjs-backend.js';
+import { loadFaceApi } from '../../src/models/faceapi.js';
 import { FIXTURES, fixtureImage, fixtureTensor, manifest, parity, specFor } from './fixtures.js';
 
 const B0 = InputSpec.parse({
@@ -58,7 +62,15 @@ test('clipping and margin are reported; skips carry reason and file', async () =
   assert.equal(missing.reason, 'missing-file');
 });
 
-test('describePreprocessing states kernel, size, order, scale, mean, std and layout', () => {
+test('describePreprocessing states kernel, fit, size, order, scale, mean, std and layout', () => {
+  assert.equal(B0.fit, 'stretch', 'fit defaults to stretch');
+  assert.deepEqual(describePreprocessing(B0).fit.mode, 'stretch');
+  const { fit: _fit, ...noFit } = B0;
+  assert.equal(describePreprocessing(noFit).fit.mode, 'stretch', 'a spec without fit stretches');
+  const padded = describePreprocessing({ ...B0, fit: 'pad-square', resize: 'tf-bilinear' });
+  assert.equal(padded.fit.mode, 'pad-square');
+  assert.match(padded.fit.reference, /padToSquare/);
+  assert.match(padded.resize.reference, /resizeBilinear/);
   const d = describePreprocessing({ ...B0, resize: 'pil', size: 260 }, { margin: 0.2 });
   assert.equal(d.resize.kernel, 'pil');
   assert.equal(d.resize.width, 260);
@@ -68,4 +80,90 @@ test('describePreprocessing states kernel, size, order, scale, mean, std and lay
   assert.deepEqual(d.mean, [0.485, 0.456, 0.406]);
   assert.deepEqual(d.std, [0.229, 0.224, 0.225]);
   assert.doesNotThrow(() => JSON.stringify(d));
+});
+
+// face-api's spec (the faceapi_expression card): pad to a square, tf.image.resizeBilinear, (pixel - mean) / 255, NHWC.
+const FACEAPI = InputSpec.parse({
+  name: 'input', size: 112, colorOrder: 'RGB', layout: 'NHWC', scale: 1,
+  mean: [122.782, 117.001, 104.298], std: [255, 255, 255], resize: 'tf-bilinear', fit: 'pad-square',
+});
+
+/** Non-square rects of coffee.png: tall and wide, even and odd size differences, a difference of 1. */
+const PAD_RECTS = [
+  { x: 211, y: 37, width: 97, height: 131 }, // tall, diff 34
+  { x: 200, y: 30, width: 90, height: 125 }, // tall, diff 35 (odd)
+  { x: 10, y: 200, width: 151, height: 80 }, // wide, diff 71 (odd)
+  { x: 10, y: 200, width: 150, height: 80 }, // wide, diff 70
+  { x: 300, y: 100, width: 41, height: 40 }, // wide, diff 1
+  { x: 300, y: 100, width: 40, height: 41 }, // tall, diff 1
+];
+
+test("pad-square places the zeros as face-api's padToSquare(centred) does", async (t) => {
+  const faceapi = (await loadFaceApi()) as unknown as { padToSquare(x: tfTypes.Tensor4D, center: boolean): tfTypes.Tensor4D };
+  const img = await fixtureImage('coffee.png');
+  for (const rect of PAD_RECTS) {
+    const pad = squarePadding(rect.width, rect.height);
+    const ours = padToSquare(img, rect, pad, new Uint8Array(Math.max(rect.width, rect.height) ** 2 * 3));
+    const theirs = tf.tidy(() => {
+      const crop = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').slice([rect.y, rect.x, 0], [rect.height, rect.width, 3]);
+      const sq = faceapi.padToSquare(crop.expandDims(0) as tfTypes.Tensor4D, true);
+      return { shape: sq.shape, data: sq.dataSync() as Float32Array };
+    });
+    assert.deepEqual(theirs.shape, [1, ours.height, ours.width, 3], JSON.stringify(rect));
+    assert.deepEqual(Array.from(ours.data), Array.from(theirs.data), `${JSON.stringify(rect)} padded ${JSON.stringify(pad)}`);
+    t.diagnostic(`${rect.width}x${rect.height}: ${JSON.stringify(pad)}`);
+  }
+  // Odd differences put the extra column/row after the crop (Math.round(diff / 2) is appended).
+  assert.deepEqual(squarePadding(90, 125), { top: 0, bottom: 0, left: 17, right: 18 });
+  assert.deepEqual(squarePadding(151, 80), { top: 35, bottom: 36, left: 0, right: 0 });
+  assert.deepEqual(squarePadding(41, 40), { top: 0, bottom: 1, left: 0, right: 0 });
+  assert.deepEqual(squarePadding(64, 64), { top: 0, bottom: 0, left: 0, right: 0 });
+});
+
+test("face-api's spec through preprocess is face-api's own NetInput.toBatchTensor(112, true), normalised", async (t) => {
+  const faceapi = await loadFaceApi();
+  const img = await fixtureImage('coffee.png');
+  const n = tensorLength(FACEAPI);
+  for (const rect of [...PAD_RECTS, { x: 100, y: 40, width: 300, height: 300 }]) {
+    const r = await preprocess({ image: img, box: rect }, FACEAPI);
+    assert.ok(r.ok);
+    assert.equal(r.tensor.length, n);
+    assert.deepEqual(r.padding, rect.width === rect.height ? undefined : squarePadding(rect.width, rect.height));
+    const pixels = tf.tidy(() => {
+      const crop = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').slice([rect.y, rect.x, 0], [rect.height, rect.width, 3]);
+      const input = new faceapi.NetInput([crop as tfTypes.Tensor3D]) as unknown as { toBatchTensor(size: number, center: boolean): tfTypes.Tensor4D };
+      return input.toBatchTensor(112, true).dataSync() as Float32Array;
+    });
+    // The same floats, normalised with the card's formula, are exactly our tensor.
+    const expected = Float32Array.from(pixels, (p, i) => (p - FACEAPI.mean[i % 3]) / 255);
+    const p = parity(r.tensor, expected, 0);
+    t.diagnostic(`${rect.width}x${rect.height} -> 112: max |diff| ${p.maxDiff} (normalised units), exact ${(100 * p.exact).toFixed(3)}%`);
+    assert.ok(p.maxDiff < 1e-6, `${JSON.stringify(rect)}: max |diff| ${p.maxDiff}`);
+    // And the resized pixels themselves match tfjs bit for bit on the wasm backend.
+    if (tf.getBackend() === 'wasm') {
+      const sq = padToSquare(img, rect);
+      const ours = resizeRgbFloat(sq, { width: 112, height: 112, kernel: 'tf-bilinear' });
+      assert.equal(parity(ours, pixels, 0).maxDiff, 0, JSON.stringify(rect));
+    }
+  }
+});
+
+test('pad-square with the other kernels pads with zeros, then resizes the square', async () => {
+  const img = await fixtureImage('chelsea.png');
+  const rect = { x: 140, y: 20, width: 100, height: 180 };
+  const spec = InputSpec.parse({ ...B0, size: 90, fit: 'pad-square', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], layout: 'NHWC' });
+  const r = await preprocess({ image: img, box: rect }, spec);
+  assert.ok(r.ok);
+  assert.deepEqual(r.padding, { top: 0, bottom: 0, left: 40, right: 40 });
+  // 180 -> 90 is an exact 2x shrink: the 40 zero columns each side become 20 black columns, the crop's columns are not black.
+  for (let y = 0; y < 90; y++) {
+    for (let x = 0; x < 90; x++) {
+      const v: number = r.tensor[(y * 90 + x) * 3] + r.tensor[(y * 90 + x) * 3 + 1] + r.tensor[(y * 90 + x) * 3 + 2];
+      if (x < 20 || x >= 70) assert.equal(v, 0, `(${x}, ${y})`);
+    }
+  }
+  const stretched = await preprocess({ image: img, box: rect }, { ...spec, fit: 'stretch' });
+  assert.ok(stretched.ok);
+  assert.equal(stretched.padding, undefined);
+  assert.notDeepEqual(stretched.tensor, r.tensor);
 });

@@ -82,6 +82,41 @@ test("the engine's outputs are face-api's own predictExpressions on the same pix
   net.dispose(false);
 });
 
+test("face crops preprocessed by the card give face-api's own predictExpressions on the crops", async (t) => {
+  // Non-square boxes: face-api pads each crop to a square and resizes it itself; the card's fit 'pad-square'
+  // and resize 'tf-bilinear' must reproduce that, so the engine sees the same network input.
+  const boxes = [
+    { x: 170, y: 60, width: 110, height: 130 },
+    { x: 150, y: 70, width: 151, height: 100 },
+    { x: 0, y: 250, width: 200, height: 200 },
+  ];
+  const n = 112 * 112 * 3;
+  const batch = new Float32Array(boxes.length * n);
+  for (const [b, box] of boxes.entries()) {
+    const item = await preprocess({ image: astronaut, box }, card.input);
+    assert.ok(item.ok);
+    batch.set(item.tensor, b * n);
+  }
+  const ours = await engine.run({ data: batch, dims: [boxes.length, 112, 112, 3] });
+
+  const faceapi = await loadFaceApi();
+  const net = await loadFaceApiNet(new faceapi.FaceExpressionNet(), faceApiModelDir(), 'face expression');
+  const labels = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'];
+  let worst = 0;
+  for (const [b, box] of boxes.entries()) {
+    const crop = tf.tidy(() => tf.tensor3d(astronaut.data, [astronaut.height, astronaut.width, 3], 'int32').slice([box.y, box.x, 0], [box.height, box.width, 3]));
+    const theirs = (await net.predictExpressions(crop)) as Record<string, number>;
+    crop.dispose();
+    labels.forEach((label, k) => {
+      const d = Math.abs(ours.expression.data[b * 7 + k] - theirs[label]);
+      worst = Math.max(worst, d);
+      assert.ok(d < 1e-5, `box ${JSON.stringify(box)} ${label}: ${ours.expression.data[b * 7 + k]} vs ${theirs[label]}`);
+    });
+  }
+  net.dispose(false);
+  t.diagnostic(`max |probability diff| vs predictExpressions on the raw crops: ${worst.toExponential(2)}`);
+});
+
 test('a card that does not describe the network is refused, and so is a bad batch', async () => {
   const shuffled = ModelCard.parse({ ...card, classes: ['happiness', 'neutral', 'sadness', 'anger', 'fear', 'disgust', 'surprise'] });
   await assert.rejects(createFaceApiExpressionEngine(shuffled), (e: unknown) => e instanceof BenchError && e.code === 'MODEL_IO_MISMATCH' && /face-api's order/.test(e.message));

@@ -137,6 +137,10 @@ test('the fork, EMO-AffectNet and face-api cards', () => {
   assert.equal(emo.input.colorOrder, 'BGR');
   assert.deepEqual(emo.input.mean, [91.4953, 103.8827, 131.0912]);
   assert.equal(emo.input.scale, 1);
+  // run.py's cv2.INTER_AREA; the notebooks' and PyTorch demo's PIL NEAREST is named as the alternative.
+  assert.equal(emo.input.resize, 'cv2-area');
+  assert.equal(emo.input.fit, 'stretch');
+  assert.ok(emo.notes.some((n) => /INTER_AREA/.test(n) && /'pil-nearest'/.test(n)));
   assert.equal(emo.architecture, 'resnet50');
   assert.equal(emo.heads.embedding?.length, 512);
   assert.equal(headlineResult(emo, 'affectnet', '7-class', 'accuracy')?.value, 66.4);
@@ -149,6 +153,8 @@ test('the fork, EMO-AffectNet and face-api cards', () => {
   assert.deepEqual(fa.classes, ['neutral', 'happiness', 'sadness', 'anger', 'fear', 'disgust', 'surprise']);
   assert.deepEqual([fa.input.size, fa.input.scale, fa.input.std], [112, 1, [255, 255, 255]]);
   assert.deepEqual(fa.input.mean, [122.782, 117.001, 104.298]);
+  // face-api's toBatchTensor: padToSquare (centred), then tf.image.resizeBilinear.
+  assert.deepEqual([fa.input.resize, fa.input.fit], ['tf-bilinear', 'pad-square']);
   assert.equal(fa.heads.expression.kind, 'probabilities');
   assert.deepEqual(fa.published, []);
   // The bundled path names a real file of the installed package.
