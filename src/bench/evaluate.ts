@@ -5,7 +5,7 @@
  */
 import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corpus.js';
 import type { ClassName } from '../datasets/emotions.js';
-import { buildLabelMap, type LabelMapDescription, type MissingPolicy, type Protocol } from '../datasets/label-map.js';
+import { buildLabelMap, type LabelMap, type LabelMapDescription, type MissingPolicy, type Protocol } from '../datasets/label-map.js';
 import type { PublishedResult } from '../models/card.js';
 import type { OpenedModel } from '../models/open.js';
 import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification } from './metrics/index.js';
@@ -48,23 +48,41 @@ export interface ScoredPredictions {
 
 const countUp = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 
-/** Scores stored predictions under a protocol: classification metrics, and V/A metrics where both sides exist. */
-export function scorePredictions(records: readonly PredictionRecord[], ctx: ScoreContext): ScoredPredictions {
-  const map = buildLabelMap({ corpusClasses: ctx.corpusClasses, modelClasses: ctx.modelClasses, protocol: ctx.protocol, missing: ctx.missing });
-  const skippedByReason: Record<string, number> = {};
-  const excluded: Record<string, number> = {};
-  const labels: number[] = [];
-  const preds: number[] = [];
-  const scores: number[][] = [];
-  const groups: string[] = [];
-  const va = { valence: { pred: [] as number[], truth: [] as number[] }, arousal: { pred: [] as number[], truth: [] as number[] } };
+/** Stored predictions seen through a label map: per scored item its id, evaluation label and prediction. */
+export interface ProjectedPredictions {
+  map: LabelMap;
+  /** Scored items in canonical id order. */
+  ids: string[];
+  labels: number[];
+  preds: number[];
+  scores: number[][];
+  groups: string[];
+  /** Valence/arousal pairs of every item with a prediction and a target, whatever the class protocol. */
+  va: Record<'valence' | 'arousal', { pred: number[]; truth: number[] }>;
+  skippedByReason: Record<string, number>;
+  excluded: Record<string, number>;
+}
 
+/** Applies the protocol's label map to stored predictions; shared by scoring and by paired comparisons. */
+export function projectPredictions(records: readonly PredictionRecord[], ctx: Omit<ScoreContext, 'ci'>): ProjectedPredictions {
+  const map = buildLabelMap({ corpusClasses: ctx.corpusClasses, modelClasses: ctx.modelClasses, protocol: ctx.protocol, missing: ctx.missing });
+  const out: ProjectedPredictions = {
+    map,
+    ids: [],
+    labels: [],
+    preds: [],
+    scores: [],
+    groups: [],
+    va: { valence: { pred: [], truth: [] }, arousal: { pred: [], truth: [] } },
+    skippedByReason: {},
+    excluded: {},
+  };
   // Canonical item order (by id): the bootstrap resamples positions, so intervals would otherwise depend on
   // the order records were read in (corpus order after a run, id order when re-scoring a store).
   const ordered = [...records].sort((a, b) => compareCodeUnits(a.id, b.id));
   for (const r of ordered) {
     if (r.skip || r.scores === null) {
-      countUp(skippedByReason, r.skip?.reason ?? 'no-scores');
+      countUp(out.skippedByReason, r.skip?.reason ?? 'no-scores');
       continue;
     }
     // V/A are scored on every item with a prediction and a target (AffectNet: not -2), whatever the class
@@ -73,25 +91,31 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
       const p = r[dim];
       const t = r[`${dim}True`];
       if (p !== undefined && t !== undefined) {
-        va[dim].pred.push(p);
-        va[dim].truth.push(t);
+        out.va[dim].pred.push(p);
+        out.va[dim].truth.push(t);
       }
     }
     if (r.label === null) {
-      countUp(excluded, 'no-label');
+      countUp(out.excluded, 'no-label');
       continue;
     }
     const mapped = map.mapLabel(ctx.corpusClasses[r.label]);
     if (mapped === 'drop') {
-      countUp(excluded, map.dropReason(ctx.corpusClasses[r.label]) ?? 'dropped');
+      countUp(out.excluded, map.dropReason(ctx.corpusClasses[r.label]) ?? 'dropped');
       continue;
     }
-    labels.push(mapped);
-    preds.push(map.predict(r.scores));
-    scores.push(map.mapScores(r.scores));
-    groups.push(r.group ?? r.id);
+    out.ids.push(r.id);
+    out.labels.push(mapped);
+    out.preds.push(map.predict(r.scores));
+    out.scores.push(map.mapScores(r.scores));
+    out.groups.push(r.group ?? r.id);
   }
+  return out;
+}
 
+/** Scores stored predictions under a protocol: classification metrics, and V/A metrics where both sides exist. */
+export function scorePredictions(records: readonly PredictionRecord[], ctx: ScoreContext): ScoredPredictions {
+  const { map, labels, preds, scores, groups, va, skippedByReason, excluded } = projectPredictions(records, ctx);
   const ci = { resamples: ctx.ci?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, level: ctx.ci?.level, seed: ctx.ci?.seed };
   const report = scoreClassification(
     // Scores of classes the model lacks are -Infinity; top-k needs finite scores, so pass them only when all are.

@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { evalRunRecord, scorePredictions, SKIP_LOG_FILE, type CiOptions, type EvalRunRecord } from './evaluate.js';
 import type { StoreSummary } from './runner.js';
-import { readStore } from './store.js';
+import type { PredictionRecord } from './records.js';
+import { readStore, type StoreMeta } from './store.js';
 
 export interface RescoreOptions {
   protocol?: Protocol;
@@ -20,7 +21,19 @@ export interface RescoreOptions {
   ci?: CiOptions;
 }
 
-export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Promise<EvalRunRecord> {
+/** A completed store with what scoring needs: its records, class lists and run summary. */
+export interface ScorableStore {
+  dir: string;
+  model: string;
+  records: PredictionRecord[];
+  corpusClasses: ClassName[];
+  modelClasses: ClassName[];
+  summary: StoreSummary;
+  meta: StoreMeta;
+}
+
+/** Reads a store for scoring; an interrupted or old-format store is a clear error. */
+export async function readScorableStore(dir: string): Promise<ScorableStore> {
   const { meta, records } = await readStore(dir);
   const summary = meta.complete?.summary as StoreSummary | undefined;
   if (!meta.complete || !summary?.corpus) {
@@ -36,17 +49,30 @@ export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Prom
       fix: 'delete the store and run the same `bench eval` again',
     });
   }
+  return {
+    dir,
+    model: meta.key.model.name,
+    records,
+    corpusClasses: classes.corpus as ClassName[],
+    modelClasses: classes.model as ClassName[],
+    summary,
+    meta,
+  };
+}
+
+export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Promise<EvalRunRecord> {
+  const store = await readScorableStore(dir);
+  const { meta, records, summary, model } = store;
   // The card only adds the published numbers; a store of a model no longer in the zoo still scores.
   let published: PublishedResult[] = [];
   try {
-    published = getModel(meta.key.model.name).published;
+    published = getModel(model).published;
   } catch (e) {
     if (!isBenchError(e)) throw e;
   }
-  const model = meta.key.model.name;
   const scored = scorePredictions(records, {
-    corpusClasses: classes.corpus as ClassName[],
-    modelClasses: classes.model as ClassName[],
+    corpusClasses: store.corpusClasses,
+    modelClasses: store.modelClasses,
     protocol: opts.protocol,
     missing: opts.missing,
     ci: opts.ci,

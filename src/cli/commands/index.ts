@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerCompare } from './compare.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
@@ -15,5 +16,6 @@ export function registerCommands(program: Command): void {
   registerModels(program);
   registerPull(program);
   registerScore(program);
+  registerCompare(program);
   registerTable(program);
 }
