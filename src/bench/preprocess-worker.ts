@@ -16,7 +16,20 @@ export interface PreprocessTask {
 
 export type PreprocessReply = { ok: true; tensor: Float32Array } | { ok: false; reason: string; detail?: string };
 
-export default async function preprocessTask(task: PreprocessTask): Promise<PreprocessReply> {
+/**
+ * The runner gives each worker several tasks at once (the engine blocks the main thread, which is the only
+ * one that can hand out tasks), but they are done one after another: several decodes at a time would spread
+ * onto the libuv pool and take CPU from the engine without finishing the queue any sooner.
+ */
+let previous: Promise<unknown> = Promise.resolve();
+
+export default function preprocessTask(task: PreprocessTask): Promise<PreprocessReply> {
+  const reply = previous.then(() => preprocessOne(task));
+  previous = reply.catch(() => undefined);
+  return reply;
+}
+
+async function preprocessOne(task: PreprocessTask): Promise<PreprocessReply> {
   const result = await preprocess({ path: task.path, box: task.box }, task.spec, { margin: task.margin });
   if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
   return { ok: true, tensor: result.tensor };

@@ -105,10 +105,10 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
   const reused = corpus.samples.length - todo.length;
   const progress: RunnerProgress = { done: reused, total: corpus.samples.length, skipped: 0, reused };
 
-  // onnxruntime-node runs inference synchronously on this thread, blocking its event loop for a whole batch;
-  // piscina hands a worker its next task only from this thread. With one task per worker the workers would
-  // idle during every engine call (decode and inference taking turns), so each worker takes its share of the
-  // in-flight window at once and keeps decoding while the engine runs.
+  // onnxruntime-node runs inference synchronously on this thread, blocking its event loop for a whole batch,
+  // and piscina hands a worker its next task only from this thread. With one task per worker the workers
+  // would idle during every engine call (decode and inference taking turns), so each worker is given its
+  // share of the in-flight window at once and works through it (one at a time) while the engine runs.
   const concurrentTasksPerWorker = Math.max(1, Math.ceil(queueDepth / workers));
   const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, concurrentTasksPerWorker, execArgv: process.execArgv });
   const itemSize = card.input.size * card.input.size * 3;
