@@ -5,7 +5,12 @@
  */
 import type { InputSpec } from '../models/card.js';
 import type { Box } from '../datasets/sample.js';
+import sharp from 'sharp';
 import { preprocess } from '../media/preprocess.js';
+
+// Every image is decoded once: libvips' operation cache (up to 50 MB) would only make memory depend on
+// how many images a run has seen.
+sharp.cache(false);
 
 export interface PreprocessTask {
   path: string;

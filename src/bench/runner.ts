@@ -23,7 +23,7 @@ import { openStore, type OpenStoreOptions, type StoreKey } from './store.js';
 export interface RunnerOptions {
   /** Items per engine call. Default 8. */
   batchSize?: number;
-  /** Preprocessing worker threads. Default: cores - 1 (at least 1). */
+  /** Preprocessing worker threads. Default: half the cores (at least 1); see `defaultSplit`. */
   workers?: number;
   /** Images in flight between the loader and the engine. Default 4 × batchSize + 2 × workers. */
   queueDepth?: number;
@@ -68,6 +68,16 @@ export interface RunnerResult {
   ran: number;
 }
 
+/**
+ * How the cores are shared between JPEG decoding (worker threads) and the engine (intra-op threads) when
+ * the user does not say. Decoding a 256–1000 px JPEG costs about as much CPU as an EfficientNet-B0 pass on
+ * one thread, so half and half: on 2 cores, 1 worker + 1 ORT thread ran at 0.90 of the bare engine, while
+ * 1 worker + ORT's default (2 threads) fell to 0.46 (benchmarks/eval-throughput.ts).
+ */
+export function defaultSplit(cores = availableParallelism(), workers = Math.max(1, Math.floor(cores / 2))): { workers: number; engineThreads: number } {
+  return { workers, engineThreads: Math.max(1, cores - workers) };
+}
+
 /** The store key: everything that changes the per-item outputs (not the protocol: that is applied when scoring). */
 export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number): StoreKey {
   return {
@@ -94,7 +104,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
     });
   }
   const batchSize = opts.batchSize ?? 8;
-  const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
+  const workers = opts.workers ?? defaultSplit().workers;
   const queueDepth = opts.queueDepth ?? 4 * batchSize + 2 * workers;
   const margin = opts.margin ?? 0;
   const { card, engine } = opened;

@@ -2,6 +2,7 @@
  * `bench eval`: a model over a corpus, scored under a protocol, saved as a run record. Predictions go to
  * the prediction store first, so a second run (or a resumed one) does not run the model again.
  */
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
@@ -19,7 +20,7 @@ export interface EvalCliOptions {
   device: string;
   weights?: string;
   batch: number;
-  threads: number;
+  threads?: number;
   workers?: number;
   resamples: number;
   level: number;
@@ -47,8 +48,8 @@ export function register(program: Command): void {
     .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
     .option('--weights <file>', 'use this weights file instead of models/ or the cache')
     .option('-b, --batch <n>', 'items per engine call', parsePositiveInt, 8)
-    .option('-t, --threads <n>', 'intra-op threads (0 = library default)', parsePositiveInt, 0)
-    .option('--workers <n>', 'preprocessing worker threads (default: cores - 1)', parsePositiveInt)
+    .option('-t, --threads <n>', 'engine intra-op threads (default: the cores the preprocessing workers leave; 0 = library default)', parsePositiveInt)
+    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parsePositiveInt)
     .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
     .option('--level <p>', 'confidence level', parseProbability, 0.95)
     .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
@@ -81,7 +82,12 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   const card = getModel(opts.model);
   const protocol = protocolFromCli(opts.dataset, opts.classes);
   // The model first: a missing weights file should not wait for a scan of the whole corpus.
-  const opened = await openModel(card, { device: opts.device as never, threads: opts.threads, weightsPath: opts.weights });
+  const { defaultSplit } = await import('../../bench/runner.js');
+  // Decoding and inference share the cores: by default each gets half, or what --workers leaves.
+  const split = defaultSplit(availableParallelism(), opts.workers);
+  const workers = split.workers;
+  const threads = opts.threads ?? split.engineThreads;
+  const opened = await openModel(card, { device: opts.device as never, threads, weightsPath: opts.weights });
   let corpus;
   try {
     corpus = await openCorpusFromCli(opts);
@@ -97,7 +103,7 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   try {
     record = await evaluate(opened, corpus, {
       batchSize: opts.batch,
-      workers: opts.workers,
+      workers,
       storeDir: opts.storeDir,
       protocol,
       missing: opts.missing,
