@@ -21,7 +21,8 @@
  *               also `outer`, around the whole runCorpus call (pool start-up, store open/close, readAll)
  *
  *   node --import tsx benchmarks/eval-throughput.ts [--items 400] [--batch 8,1] [--threads 1,0]
- *       [--workers default|1,2] [--queue N] [--repeat 5] [--seconds 3] [--json]
+ *       [--workers default|1,2] [--queue N] [--repeat 5] [--seconds 3] [--dist] [--json]
+ *   (--dist needs `npm run build`: the runner and its preprocessing workers come from dist/, as in `bench eval`)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -30,11 +31,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { runCorpus } from '../src/bench/runner.js';
 import { openCorpus, type Corpus } from '../src/datasets/corpus.js';
 import { preprocess, tensorLength } from '../src/media/preprocess.js';
 import type { OpenedModel } from '../src/models/open.js';
 import { replicaAsModel } from './replica-as-model.js';
+import { createRng } from '../src/bench/metrics/prng.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,6 +49,9 @@ const QUEUE = process.argv.includes('--queue') ? Number(arg('queue', '0')) : und
 const REPEAT = Number(arg('repeat', '5'));
 const SECONDS = Number(arg('seconds', '3'));
 const JSON_OUT = process.argv.includes('--json');
+/** --dist: the runner (and so its workers) from the build, as `bench eval` runs it; no tsx in the workers. */
+const DIST = process.argv.includes('--dist');
+const { runCorpus } = (DIST ? await import('../dist/bench/runner.js' as string) : await import('../src/bench/runner.js')) as typeof import('../src/bench/runner.js');
 const BAR = 0.9;
 /** A round is quiet when other processes used at most this much CPU (% of one core) during its end-to-end pass. */
 const QUIET_OTHERS = 20;
@@ -55,18 +59,6 @@ const SEED = 7;
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/media/', import.meta.url));
 const PHOTOS = ['astronaut.png', 'coffee.png', 'chelsea.png'];
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes `items` JPEG photographs in AffectNet's official CSV layout (face box 256–1000 px, picture 1.1–1.4×
@@ -77,7 +69,7 @@ async function photoCorpus(items: number, seed: number): Promise<string> {
   const done = join(root, '.complete');
   if (existsSync(done)) return root;
   await rm(root, { recursive: true, force: true });
-  const rnd = prng(seed);
+  const rnd = createRng(seed).nextFloat;
   const photos = await Promise.all(PHOTOS.map((p) => readFile(FIXTURES + p)));
   const lines = ['subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal'];
   for (let i = 0; i < items; i++) {
@@ -264,7 +256,7 @@ const corpus = await openCorpus('affectnet', { root, split: 'val' });
 if (corpus.samples.length !== ITEMS) throw new Error(`corpus has ${corpus.samples.length} items, expected ${ITEMS}`);
 if (!JSON_OUT) {
   console.log(`corpus: ${ITEMS} JPEG photos, faces 256–1000 px, AffectNet CSV layout at ${root}${genMs > 1000 ? ` (written in ${(genMs / 1000).toFixed(1)} s)` : ' (cached)'}`);
-  console.log(`enet_b0_8_va_mtl replica (benchmark-only, not evaluable), ${availableParallelism()} cores, node ${process.version}, sharp ${sharp.versions.sharp}`);
+  console.log(`runner from ${DIST ? 'dist/ (built)' : 'src/ (tsx)'}; enet_b0_8_va_mtl replica (benchmark-only, not evaluable), ${availableParallelism()} cores, node ${process.version}, sharp ${sharp.versions.sharp}`);
   console.log(`${REPEAT} rounds per line (bare ≥ ${SECONDS} s, then one end-to-end pass over the corpus); ratio = end-to-end / bare, bar ≥ ${BAR}`);
   console.log(`ratio column: median over quiet rounds (others% ≤ ${QUIET_OTHERS}; [q/n] = quiet of all) and the range over all rounds\n`);
   console.log(`${'batch'.padEnd(6)}${'threads'.padEnd(9)}${'workers'.padEnd(8)}${'queue'.padEnd(6)}${'bare img/s'.padStart(12)}${'e2e img/s'.padStart(12)}${'steady img/s'.padStart(14)}${'1st batch'.padStart(11)}${'engine busy'.padStart(13)}${'engine img/s'.padStart(14)}${'ratio [quiet] (range)'.padStart(24)}${'steady ratio'.padStart(20)}${'cpu%'.padStart(6)}${'others%'.padStart(9)}  result`);
