@@ -11,7 +11,7 @@
  * Rounds alternate small and large corpora; the ratio is large / small of the median peak RSS.
  *
  *   node --import tsx benchmarks/eval-memory.ts [--sizes 1000,10000] [--repeat 2] [--batch 8] [--workers 1]
- *       [--resamples 0] [--model mbf_va_mtl] [--json]
+ *       [--resamples 0] [--model mbf_va_mtl] [--semi-space MB] [--json]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,6 +31,12 @@ const BATCH = arg('batch', '8');
 const WORKERS = arg('workers', '1');
 const RESAMPLES = arg('resamples', '0');
 const MODEL = arg('model', 'mbf_va_mtl');
+/**
+ * --semi-space MB: cap V8's young generation (NODE_OPTIONS=--max-semi-space-size, process-wide, so the
+ * workers' isolates too). Diagnostic: V8 grows new space to 2 × 16 MB per isolate during a long,
+ * allocation-heavy run and keeps it, which is memory held, not data retained.
+ */
+const SEMI_SPACE = process.argv.includes('--semi-space') ? Number(arg('semi-space', '0')) : undefined;
 const JSON_OUT = process.argv.includes('--json');
 const BAR = 1.1;
 const CHILD = fileURLToPath(new URL('./eval-memory.child.ts', import.meta.url));
@@ -61,7 +67,9 @@ interface ChildReport {
 async function runChild(root: string): Promise<ChildReport> {
   const storeDir = await mkdtemp(join(tmpdir(), 'fer-bench-memory-store-'));
   try {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, root, storeDir, MODEL, BATCH, WORKERS, RESAMPLES], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+    // Through NODE_OPTIONS, so `node` in the child sees it before anything runs; V8 flags are process-wide.
+    const env = SEMI_SPACE === undefined ? process.env : { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${SEMI_SPACE}`.trim() };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, root, storeDir, MODEL, BATCH, WORKERS, RESAMPLES], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24, env });
     if (r.status !== 0) throw new Error(`child exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildReport;
   } finally {
@@ -107,7 +115,7 @@ if (JSON_OUT) {
   process.stdout.write(JSON.stringify({ model: MODEL, batch: Number(BATCH), workers: Number(WORKERS), resamples: Number(RESAMPLES), bar: BAR, ratio, rows }, null, 2) + '\n');
 } else {
   const range = (xs: number[], d = 0) => (xs.length === 1 ? xs[0].toFixed(d) : `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}`);
-  console.log(`\n${MODEL} replica (benchmark-only), batch ${BATCH}, ${WORKERS} worker(s), ${RESAMPLES} bootstrap resamples, ${REPEAT} fresh child process(es) per size, node ${process.version}\n`);
+  console.log(`\n${MODEL} replica (benchmark-only), batch ${BATCH}, ${WORKERS} worker(s), ${RESAMPLES} bootstrap resamples, ${REPEAT} fresh child process(es) per size, node ${process.version}${SEMI_SPACE === undefined ? '' : `, --max-semi-space-size=${SEMI_SPACE}`}\n`);
   console.log(`${'items'.padStart(7)}${'peak RSS (maxRSS)'.padStart(22)}${'peak heapUsed'.padStart(16)}${'peak arrayBuf'.padStart(15)}${'wall'.padStart(14)}   RSS/heap MB after: model, corpus, evaluation`);
   for (const r of rows) {
     const ph = r.phases;

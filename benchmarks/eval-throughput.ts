@@ -65,7 +65,8 @@ const PHOTOS = ['astronaut.png', 'coffee.png', 'chelsea.png'];
  * the box) and returns the corpus root. Reused when already written for the same item count and seed.
  */
 async function photoCorpus(items: number, seed: number): Promise<string> {
-  const root = join(tmpdir(), `fer-bench-eval-throughput-${items}-${seed}`);
+  // The generator's version is in the name: a corpus cached by an older generator is never reused.
+  const root = join(tmpdir(), `fer-bench-eval-throughput-v2-${items}-${seed}`);
   const done = join(root, '.complete');
   if (existsSync(done)) return root;
   await rm(root, { recursive: true, force: true });

@@ -91,6 +91,28 @@ export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number): S
   };
 }
 
+/** Options that load code (tsx's hooks, a --require'd shim); a worker needs them to import its .ts file. */
+const LOADER_OPTIONS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
+/**
+ * The execArgv to start workers with: only the options that load code. Worker threads refuse per-process
+ * and V8 options (`node --max-old-space-size=8192 bench eval ...` would otherwise fail with
+ * ERR_WORKER_INVALID_EXEC_ARGV), and V8 flags apply to every thread of the process anyway.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    const eq = a.indexOf('=');
+    if (a === '--enable-source-maps') out.push(a);
+    else if (LOADER_OPTIONS.has(eq > 0 ? a.slice(0, eq) : a)) {
+      out.push(a);
+      if (eq < 0 && i + 1 < execArgv.length) out.push(execArgv[++i]);
+    }
+  }
+  return out;
+}
+
 function workerFile(): string {
   // Under tsx the sources are .ts; from dist they are .js. Workers inherit tsx's --import from execArgv.
   const self = fileURLToPath(import.meta.url);
@@ -120,7 +142,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
   // would idle during every engine call (decode and inference taking turns), so each worker is given its
   // share of the in-flight window at once and works through it (one at a time) while the engine runs.
   const concurrentTasksPerWorker = Math.max(1, Math.ceil(queueDepth / workers));
-  const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, concurrentTasksPerWorker, execArgv: process.execArgv });
+  const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, concurrentTasksPerWorker, execArgv: workerExecArgv(process.execArgv) });
   const itemSize = card.input.size * card.input.size * 3;
   const batchData = new Float32Array(batchSize * itemSize);
   const dims = card.input.layout === 'NCHW' ? [0, 3, card.input.size, card.input.size] : [0, card.input.size, card.input.size, 3];
