@@ -34,7 +34,7 @@ function sourcePath(s: SampleSource): string {
 function sourceKey(root: string, s: SampleSource): unknown[] {
   const rel = relativePosix(root, sourcePath(s));
   if (s.kind === 'image') return [s.kind, rel, s.box ? [s.box.x, s.box.y, s.box.width, s.box.height] : null];
-  if (s.kind === 'video-frame') return [s.kind, rel, s.frame];
+  if (s.kind === 'video') return [s.kind, rel, s.start ?? null, s.end ?? null];
   return [s.kind, rel, null];
 }
 

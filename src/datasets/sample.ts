@@ -13,7 +13,16 @@ export interface Box {
 
 export type SampleSource =
   | { kind: 'image'; path: string; box?: Box }
-  | { kind: 'video-frame'; path: string; frame: number }
+  /**
+   * One clip of a video file. Every sampled frame of it is scored (one prediction record per frame) and
+   * the clip is the item that metrics count. `start`/`end` (seconds) cut a segment out of a longer file.
+   */
+  | { kind: 'video'; path: string; start?: number; end?: number }
+  /**
+   * One clip as pre-extracted frames or face crops: the image files directly in `dir`, in file-name
+   * order (HSEmotion's `frames/<clip>/%03d.png`). A file name containing `noface` marks a frame in which
+   * the original pipeline found no face (HSEmotion's `save_faces`).
+   */
   | { kind: 'frames-dir'; dir: string };
 
 export interface Sample {
