@@ -8,6 +8,12 @@
 export interface PredictionRecord {
   id: string;
   group?: string;
+  /** Video corpora: the clip this record belongs to (its sample id). */
+  clip?: string;
+  /** Video corpora: 0-based frame index in the clip's file (or frame folder). Absent on the clip record that marks a clip finished. */
+  frame?: number;
+  /** Video corpora: the face box the frame's crop was taken from, in frame pixels (absent when no face). */
+  box?: { x: number; y: number; width: number; height: number };
   /** True label as an index into the corpus's class list (kept in the store's meta), or null when the item has none. */
   label: number | null;
   /** Raw expression scores in the model's class order (logits or probabilities, see the run record). */

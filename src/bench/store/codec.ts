@@ -11,6 +11,9 @@ import type { PredictionRecord } from '../records.js';
 const FIELD_ORDER = [
   'id',
   'group',
+  'clip',
+  'frame',
+  'box',
   'label',
   'scores',
   'valence',
