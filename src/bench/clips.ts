@@ -11,6 +11,7 @@
  * - `mean-logits`: mean of the raw scores;
  * - `majority`: one vote per frame for its argmax (first index on ties), as a score vector of vote
  *   fractions, so the clip's argmax is the most voted class, the lowest index on a tie.
+ * Several faces in one frame (VGAF) are averaged first, then the frames are.
  * A clip with no face frame gets no score and the skip reason `no-face`: it is outside the face subset
  * (HSEmotion's "accuracy") and counted wrong in the complete accuracy.
  */
@@ -57,6 +58,12 @@ function frameVector(scores: readonly number[], aggregation: ClipAggregation, ki
   return aggregation === 'mean-probabilities' && kind === 'logits' ? softmax(scores) : [...scores];
 }
 
+function meanVector(vs: readonly number[][]): number[] {
+  const sum = new Array<number>(vs[0].length).fill(0);
+  for (const v of vs) for (let i = 0; i < v.length; i++) sum[i] += v[i];
+  return sum.map((x) => x / vs.length);
+}
+
 function mean(xs: readonly number[]): number | undefined {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
 }
@@ -90,19 +97,21 @@ export function aggregateClips(records: readonly PredictionRecord[], opts: ClipA
   const clips = clipRecords.map((c): PredictionRecord => {
     const own = (frames.get(c.clip!) ?? []).sort((a, b) => a.frame! - b.frame!);
     const scored = own.filter((f) => f.face && f.scores !== null);
-    counts.set(c.id, { frames: own.length, faceFrames: scored.length });
+    counts.set(c.id, { frames: new Set(own.map((f) => f.frame)).size, faceFrames: new Set(scored.map((f) => f.frame)).size });
     const base: PredictionRecord = { id: c.id, clip: c.clip, group: c.group, label: c.label, scores: null, face: scored.length > 0, latencyMs: null };
     if (c.valenceTrue !== undefined) base.valenceTrue = c.valenceTrue;
     if (c.arousalTrue !== undefined) base.arousalTrue = c.arousalTrue;
     if (c.skip) return { ...base, skip: c.skip };
-    if (scored.length === 0) return { ...base, skip: { reason: NO_FACE, detail: `no face in any of ${own.length} sampled frames` } };
-    const k = scored[0].scores!.length;
-    const sum = new Array<number>(k).fill(0);
+    if (scored.length === 0) return { ...base, skip: { reason: NO_FACE, detail: `no face in any of ${counts.get(c.id)!.frames} sampled frames` } };
+    // Two levels, so a frame with several faces (VGAF's every-face policy) weighs as much as a frame with one.
+    const byFrame = new Map<number, number[][]>();
     for (const f of scored) {
       const v = frameVector(f.scores!, aggregation, opts.scoreKind);
-      for (let i = 0; i < k; i++) sum[i] += v[i];
+      const list = byFrame.get(f.frame!);
+      if (list) list.push(v);
+      else byFrame.set(f.frame!, [v]);
     }
-    const out: PredictionRecord = { ...base, scores: sum.map((s) => s / scored.length) };
+    const out: PredictionRecord = { ...base, scores: meanVector([...byFrame.values()].map(meanVector)) };
     const latency = mean(scored.map((f) => f.latencyMs).filter((v): v is number => v !== null));
     if (latency !== undefined) out.latencyMs = latency;
     for (const dim of ['valence', 'arousal'] as const) {

@@ -64,3 +64,15 @@ test('a clip without face frames is skipped as no-face; a clip-level skip is kep
   assert.equal(clips[0].scores, null);
   assert.equal(clips[0].face, false);
 });
+
+test('several faces in one frame are averaged within the frame first, then frames are averaged', () => {
+  const records = [
+    clipRecord('g'),
+    frame('g', 0, [1, 0, 0], { id: 'g@0.0' }),
+    frame('g', 0, [0, 1, 0], { id: 'g@0.1' }),
+    frame('g', 1, [0, 0, 1], { id: 'g@1.0' }),
+  ];
+  // frame 0 → [0.5, 0.5, 0], frame 1 → [0, 0, 1]; clip → [0.25, 0.25, 0.5] (a flat mean would give 1/3 each)
+  assert.deepEqual(aggregateClips(records, { scoreKind: 'probabilities' }).clips[0].scores, [0.25, 0.25, 0.5]);
+  assert.deepEqual(aggregateClips(records, { scoreKind: 'probabilities' }).counts.get('g'), { frames: 2, faceFrames: 2 });
+});
