@@ -147,7 +147,8 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
   const metrics: Record<string, MetricWithCI> = { ...report.metrics };
   const vaCoverage: NonNullable<Coverage['va']> = {};
   for (const dim of ['valence', 'arousal'] as const) {
-    if (va[dim].pred.length > 0 || Object.keys(vaExcluded[dim]).length > 0) vaCoverage[dim] = { scored: va[dim].pred.length, excluded: vaExcluded[dim] };
+    // Only for a corpus with V/A targets: a folder of images has none, and nothing to report.
+    if (va[dim].pred.length > 0) vaCoverage[dim] = { scored: va[dim].pred.length, excluded: vaExcluded[dim] };
     if (va[dim].pred.length < 2) continue;
     Object.assign(metrics, bootstrap(regressionStatistic(va[dim].pred, va[dim].truth, `${dim}_`), va[dim].pred.length, ci));
   }

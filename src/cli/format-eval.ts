@@ -15,6 +15,12 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   const skips = Object.entries(c.skippedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
   const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`  coverage  ${c.scored} scored of ${c.total} items; skipped ${c.skipped}${skips ? ` (${skips})` : ''}${excl ? `; excluded by protocol: ${excl}` : ''}`);
+  for (const dim of ['valence', 'arousal'] as const) {
+    const v = c.va?.[dim];
+    const out = Object.entries(v?.excluded ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
+    if (v && out) lines.push(`  ${dim.padEnd(9)} ${v.scored} items in the CCC; left out: ${out}`);
+  }
+  lines.push(...labelMapWarnings(r));
   lines.push('');
   const metrics = r.metrics ?? {};
   const level = Object.values(metrics).find((m) => m.ci)?.ci?.level;
@@ -43,4 +49,18 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   if (r.skipLog && c.skipped > 0) lines.push(`  skip log    ${r.skipLog}`);
   if (file) lines.push(`  record      ${file}`);
   return lines.join('\n');
+}
+
+/** What the label map did that a reader must know: classes counted wrong, classes absent from the corpus, another pipeline. */
+function labelMapWarnings(r: EvalRunRecord): string[] {
+  const map = (r.labelMap ?? {}) as { countedWrong?: string[]; absentFromCorpus?: string[] };
+  const out: string[] = [];
+  if (map.countedWrong?.length) out.push(`  warning   the model has no ${map.countedWrong.join(', ')}: those items are counted wrong (protocol ${r.protocol})`);
+  if (map.absentFromCorpus?.length) {
+    out.push(`  warning   absent from the corpus (no items, no recall; still in the prediction space): ${map.absentFromCorpus.join(', ')}`);
+  }
+  const resize = (r.provenance.preprocessing as { resize?: string } | undefined)?.resize;
+  const pub = r.published?.find((p) => p.resize !== undefined && p.resize !== resize);
+  if (pub && resize) out.push(`  warning   resize ${resize} differs from the published pipeline (${pub.resize}): Δ mixes model and pipeline`);
+  return out;
 }

@@ -23,6 +23,8 @@ import { affectnetProtocol } from '../../src/datasets/label-map.js';
 import { protocolFromCli } from '../../src/cli/corpus-options.js';
 import { isBenchError } from '../../src/errors.js';
 import { openModel, type OpenedModel } from '../../src/models/open.js';
+import { buildReplica } from '../../src/models/replicas/index.js';
+import { runLatency } from '../../src/bench/latency-run.js';
 import { argmaxKept, TINY_CLASSES, TINY_FILE, TINY_PUBLISHED, tinyModelBytes, writeTinyModel, type TinyModel } from './tiny-model.js';
 
 const CI = { resamples: 200, seed: 7 };
@@ -431,5 +433,34 @@ test('NaN model output is skipped at run time with its reason: a NaN logit, and 
     } finally {
       await nan.engine.dispose();
     }
+  }
+});
+
+test('a replica FILE passed as weights is recognised by its stamp: refused for accuracy with the reason, timed as a replica', async () => {
+  // Issue 8.1: `bench eval --weights replica.onnx` used to be evaluated and compared with the published accuracy.
+  const dir = join(root, 'replica-file');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'replica.onnx');
+  await writeFile(file, buildReplica(tiny.card, { seed: 3 }).bytes);
+  const { sha256: _s, ...weights } = tiny.card.weights;
+  const opened = await openModel({ ...tiny.card, weights }, { weightsPath: file });
+  try {
+    assert.equal(opened.weights.replica, true);
+    assert.deepEqual(opened.weights.replicaStamp, { architecture: tiny.card.architecture, model: tiny.card.name, seed: 3 });
+    const store = join(dir, 'predictions');
+    await assert.rejects(evaluate(opened, corpus, { protocol: affectnetProtocol(8), storeDir: store }), (e: unknown) => {
+      assert.ok(isBenchError(e));
+      assert.equal(e.code, 'REPLICA_NOT_ALLOWED');
+      assert.equal(e.file, file);
+      assert.match(e.message, /fer_bench_replica=true/);
+      assert.match(e.fix ?? '', /latency only/);
+      return true;
+    });
+    assert.equal(existsSync(store), false, 'nothing was run or written');
+    const lat = await runLatency(opened, { warmupRuns: 1, minRuns: 2, minDurationMs: 0, maxDurationMs: 10_000 });
+    assert.equal(lat.replica, true);
+    assert.equal(lat.provenance.model.replica, true);
+  } finally {
+    await opened.engine.dispose();
   }
 });

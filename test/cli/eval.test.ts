@@ -75,6 +75,7 @@ test('bench eval --json with a user zoo model: the run record on stdout, saved, 
     skipped: fx.skipped.length + fx.truncated.length,
     skippedByReason: { ...fx.skippedByReason, 'decode-failed': fx.truncated.length },
     excluded: {},
+    va: { valence: { scored: fx.items.length - fx.truncated.length, excluded: {} }, arousal: { scored: fx.items.length - fx.truncated.length, excluded: {} } },
   });
   for (const m of ['accuracy', 'macroF1', 'uar', 'valence_ccc', 'arousal_ccc']) assert.ok(Number.isFinite(record8.metrics?.[m]?.value), m);
   assert.equal(record8.metrics!.accuracy.ci?.resamples, 100);
@@ -157,4 +158,65 @@ test('bench eval with an unknown model: exit code 2 and "Did you mean", user zoo
   assert.equal(builtIn.code, 2);
   assert.match(builtIn.stderr, /Did you mean: enet_b0_8_va_mtl/);
   assert.doesNotMatch(builtIn.stderr, STACK_LINE);
+});
+
+test('bench eval --group-ci on a corpus without groups is refused before the run; so is bench score --store --group-ci', async () => {
+  const ran = await runBenchCli(evalArgs('--group-ci', '--store-dir', join(root, 'p-group'), '--no-save'), { env });
+  assert.equal(ran.code, 2, ran.stderr);
+  assert.match(ran.stderr, new RegExp(`--group-ci resamples groups, but ${fx.items.length} of ${fx.items.length} scored items have no group`));
+  assert.match(ran.stderr, /group column/);
+  assert.equal(existsSync(join(root, 'p-group')), false, 'nothing was run');
+  assert.ok(record8, 'runs after the --json test');
+  const score = await runBenchCli(['score', '--store', record8.predictionStore, '--group-ci', '--resamples', '50'], { env });
+  assert.equal(score.code, 2, score.stderr);
+  assert.match(score.stderr, /--group-ci resamples groups, but \d+ of \d+ scored items have no group/);
+  assert.doesNotMatch(score.stderr, STACK_LINE);
+});
+
+test('a folder holding only happy/ scores under an explicit class list; the text report warns about the absent classes', async () => {
+  const sharp = (await import('sharp')).default;
+  const { mkdir } = await import('node:fs/promises');
+  const folder = join(root, 'only-happy');
+  await mkdir(join(folder, 'happy'), { recursive: true });
+  for (let i = 0; i < 3; i++) {
+    await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 200, g: 180 - i * 20, b: 60 } } }).jpeg().toFile(join(folder, 'happy', `${i}.jpg`));
+  }
+  const classes = 'anger,contempt,disgust,fear,happiness,neutral,sadness,surprise';
+  const args = ['eval', '-m', TINY_MODEL, '--dataset', 'folder', '--root', folder, '--classes', classes, '--store-dir', join(root, 'p-happy'), '--resamples', '0', '--workers', '1', '--no-save'];
+  const ran = await runBenchCli(args, { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  // The corpus is named after its folder, not `folder`.
+  assert.match(ran.stdout, new RegExp(`^${TINY_MODEL} on only-happy/val \\(protocol classes:${classes.replaceAll(',', '\\+')}\\)$`, 'm'));
+  assert.match(ran.stdout, /warning {3}absent from the corpus \(no items, no recall; still in the prediction space\): anger, contempt, disgust, fear, neutral, sadness, surprise/);
+  const json = await runBenchCli([...args, '--json', '--name', 'happy-lab'], { env });
+  const rec = JSON.parse(json.stdout) as EvalRunRecord;
+  assert.equal(rec.provenance.dataset?.corpus, 'happy-lab');
+  assert.equal(rec.classes?.length, 8);
+  assert.equal(rec.coverage?.scored, 3);
+});
+
+test('bench eval --classes 8 --missing drop on a model without Contempt: refused, naming the 7-class protocol', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const { tinyCardInput } = await import('../bench/tiny-model.js');
+  // The tiny card with Contempt removed from its classes would not match its 8 logits, so declare a
+  // 7-class card over the first 7 logits of the same file.
+  const card = tinyCardInput(tiny.sha256);
+  const seven = {
+    ...card,
+    name: 'tiny_seven',
+    classes: card.classes!.filter((c) => c !== 'contempt'),
+    heads: { expression: { output: 'output', start: 0, length: 7, kind: 'logits' as const } },
+  };
+  const zoo = join(root, 'zoo-seven.json');
+  await writeFile(zoo, JSON.stringify({ schemaVersion: 1, models: [seven] }));
+  const args = ['eval', '-m', 'tiny_seven', '--weights', tiny.onnxPath, '--dataset', 'affectnet', '--root', corpusRoot, '--classes', '8', '--store-dir', join(root, 'p-seven'), '--resamples', '0', '--workers', '1', '--no-save'];
+  const drop = await runBenchCli([...args, '--missing', 'drop'], { env: { ...env, FER_BENCH_ZOO: zoo } });
+  assert.equal(drop.code, 2, drop.stderr);
+  assert.match(drop.stderr, /would remove contempt .* from the 8-class protocol/);
+  assert.match(drop.stderr, /that is the 7-class protocol: use --classes 7/);
+  // The default counts Contempt items wrong and says so.
+  const wrong = await runBenchCli(args, { env: { ...env, FER_BENCH_ZOO: zoo } });
+  assert.equal(wrong.code, 0, wrong.stderr);
+  assert.match(wrong.stdout, /\(protocol 8-class\)/);
+  assert.match(wrong.stdout, /warning {3}the model has no contempt: those items are counted wrong \(protocol 8-class\)/);
 });
