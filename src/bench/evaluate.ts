@@ -9,7 +9,7 @@ import { buildLabelMap, type LabelMap, type LabelMapDescription, type MissingPol
 import { BenchError } from '../errors.js';
 import type { PublishedResult } from '../models/card.js';
 import type { OpenedModel } from '../models/open.js';
-import { publishedForRun } from './published.js';
+import { publishedForRun } from '../models/published.js';
 import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification } from './metrics/index.js';
 import { hostInfo, toolInfo } from './provenance.js';
 import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { BenchError } from '../errors.js';
 import type { RunRecord } from '../bench/records.js';
-import { applicablePublished } from '../bench/published.js';
+import { applicablePublished } from '../models/published.js';
 import { metricKey, publishedToRecordScale, roundNoise } from './format.js';
 
 /** One run record and the file it came from (the file is quoted in notes and in the CSV). */

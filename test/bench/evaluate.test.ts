@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { evaluate, scorePredictions, type EvalRunRecord } from '../../src/bench/evaluate.js';
 import type { PredictionRecord } from '../../src/bench/records.js';
 import { runCorpus } from '../../src/bench/runner.js';
@@ -463,4 +463,43 @@ test('a replica FILE passed as weights is recognised by its stamp: refused for a
   } finally {
     await opened.engine.dispose();
   }
+});
+
+test('two manifests with the same valid items share a store but not a skip log; a re-scored store reports the skips of the corpus it names', async () => {
+  // Issue 15.2: skips.jsonl used to be overwritten by the second manifest while meta.json kept the first's counts.
+  const { rescoreStore } = await import('../../src/bench/rescore.js');
+  const dir = join(root, 'manifests');
+  await mkdir(dir, { recursive: true });
+  const good = fx.items.filter((it) => !fx.truncated.includes(it.id)).slice(0, 6).map((it) => `${it.path},${it.label},${it.box!.x},${it.box!.y},${it.box!.width},${it.box!.height}`);
+  const write = async (name: string, bad: string[]) => {
+    const file = join(dir, name);
+    await writeFile(file, ['path,label,x,y,width,height', ...good, ...bad].join('\n') + '\n');
+    return openCorpus('csv', { file, root: dirname(dirname(fx.file!)), name: 'lab', split: 'val' });
+  };
+  const a = await write('a.csv', ['x/unknown.jpg,bored,0,0,10,10']);
+  // Same label space too (a class only bad rows carry would change the store key): a label of a good item.
+  const l = fx.items[0].label;
+  const b = await write('b.csv', [`x/gone1.jpg,${l},0,0,10,10`, `x/gone2.jpg,${l},0,0,10,10`]);
+  assert.equal(a.manifestSha256, b.manifestSha256, 'same valid items');
+  const store = join(root, 'predictions-manifests');
+  const opts = { protocol: affectnetProtocol(8), storeDir: store, workers: 1, ci: { resamples: 0 } };
+  const ra = await evaluate(opened, a, opts);
+  const rb = await evaluate(opened, b, opts);
+  assert.equal(ra.predictionStore, rb.predictionStore, 'one prediction store');
+  assert.notEqual(ra.skipLog, rb.skipLog, 'one skip log per corpus load');
+  assert.deepEqual(ra.coverage!.skippedByReason, { 'unknown-label': 1 });
+  assert.deepEqual(rb.coverage!.skippedByReason, { 'missing-file': 2 });
+  const reasons = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { reason: string }).reason);
+  assert.deepEqual(await reasons(ra.skipLog!), ['unknown-label']);
+  assert.deepEqual(await reasons(rb.skipLog!), ['missing-file', 'missing-file']);
+  // Re-scoring names the last corpus run over the store, with its own skips and skip log.
+  const again = await rescoreStore(rb.predictionStore, { protocol: affectnetProtocol(8), ci: { resamples: 0 } });
+  assert.deepEqual(again.coverage!.skippedByReason, rb.coverage!.skippedByReason);
+  assert.equal(again.skipLog, rb.skipLog);
+  // The manifest fixed: no bad rows, and the re-scored record says so.
+  const fixed = await write('c.csv', []);
+  await evaluate(opened, fixed, opts);
+  const clean = await rescoreStore(rb.predictionStore, { protocol: affectnetProtocol(8), ci: { resamples: 0 } });
+  assert.deepEqual(clean.coverage!.skippedByReason, {});
+  assert.equal(clean.coverage!.skipped, 0);
 });

@@ -8,7 +8,7 @@
  * protocol is not compared. The first matching entry of a metric wins: cards list the headline number
  * (the README's) before later re-evaluations.
  */
-import type { PublishedResult } from '../models/card.js';
+import type { PublishedResult } from './card.js';
 
 /** Defaults of entries that do not say: the validation split of the official release. */
 export const PUBLISHED_DEFAULTS = { split: 'val', release: 'official' } as const;
