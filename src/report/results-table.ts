@@ -62,7 +62,16 @@ export function resultsTable(runs: readonly LoadedRun[], options: ResultsTableOp
     a.corpus === b.corpus && a.split === b.split && a.release === b.release && a.manifestSha256 === b.manifestSha256 && a.protocol === b.protocol;
   const specs: ColumnSpec[] = [];
   for (const r of rows) if (!specs.some((s) => same(s, specOf(r)))) specs.push(specOf(r));
-  specs.sort((a, b) => compareCorpusColumns(a, b) || a.split.localeCompare(b.split) || String(a.release).localeCompare(String(b.release)) || String(a.manifestSha256).localeCompare(String(b.manifestSha256)));
+  // The published setting (val split, official release) first, as in the README, then the others.
+  const offDefault = (s: ColumnSpec) => (s.split === 'val' ? 0 : 2) + (s.release === null || s.release === 'official' ? 0 : 1);
+  specs.sort(
+    (a, b) =>
+      compareCorpusColumns(a, b) ||
+      offDefault(a) - offDefault(b) ||
+      a.split.localeCompare(b.split) ||
+      String(a.release).localeCompare(String(b.release)) ||
+      String(a.manifestSha256).localeCompare(String(b.manifestSha256)),
+  );
   const keyOf = (r: ResultRow) => `k${specs.findIndex((s) => same(s, specOf(r)))}`;
   const marks = cellMarks(rows);
   // After selectNewest there is at most one row per (model, demo, column), so `any` just picks it.

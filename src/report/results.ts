@@ -119,7 +119,8 @@ function dateOf(run: LoadedRun): number {
 function setupKey(record: RunRecord): string {
   const p = record.provenance;
   // Corpora are told apart by name, split and manifest: two different corpora never share a cell.
-  if (record.kind === 'eval') return ['eval', p.model.name, p.dataset?.corpus, p.dataset?.split, p.dataset?.manifestSha256, runProtocol(record)].join('\u0000');
+  // A replica record never replaces a real run (it is left out of the table afterwards).
+  if (record.kind === 'eval') return ['eval', p.model.name, record.replica, p.dataset?.corpus, p.dataset?.split, p.dataset?.manifestSha256, runProtocol(record)].join('\u0000');
   const e = p.engine;
   return ['latency', p.model.name, record.replica, e.engine, e.version, e.backend, e.device, e.threads, record.latency?.batchSize ?? p.batchSize].join('\u0000');
 }
