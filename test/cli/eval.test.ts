@@ -220,3 +220,17 @@ test('bench eval --classes 8 --missing drop on a model without Contempt: refused
   assert.match(wrong.stdout, /\(protocol 8-class\)/);
   assert.match(wrong.stdout, /warning {3}the model has no contempt: those items are counted wrong \(protocol 8-class\)/);
 });
+
+test('bench eval --resize runs another pipeline: recorded, its own store, flagged beside the published value', async () => {
+  assert.ok(record8, 'runs after the --json test');
+  const ran = await runBenchCli(evalArgs('--classes', '8', '--resize', 'pil', '--json', '--no-save'), { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  const rec = JSON.parse(ran.stdout) as EvalRunRecord;
+  assert.equal((rec.provenance.preprocessing as { resize: string }).resize, 'pil');
+  assert.equal((record8.provenance.preprocessing as { resize: string }).resize, 'cv2', 'the card default');
+  assert.notEqual(rec.predictionStore, record8.predictionStore, 'another pipeline is another store');
+  // The published entry names the pipeline behind it (the card's), so a reader sees the mismatch.
+  assert.equal(rec.published?.find((p) => p.metric === 'accuracy')?.resize, 'cv2');
+  const { formatEvalReport } = await import('../../src/cli/format-eval.js');
+  assert.match(formatEvalReport(rec, null), /warning {3}resize pil differs from the published pipeline \(cv2\)/);
+});

@@ -36,12 +36,13 @@ interface Spec {
 /** A run record as `bench eval` writes it, over 16 items of which the first 12 are predicted right. */
 function run(s: Spec, file: string): LoadedRun {
   const card = getModel(s.model, zoo);
+  const modelClasses: readonly ClassName[] = card.classes;
   const corpusClasses = s.corpusClasses ?? [...AFFECTNET_CLASSES];
   const records: PredictionRecord[] = Array.from({ length: 16 }, (_, i) => {
     const label = i % corpusClasses.length;
     const truth = corpusClasses[label];
     // Right when the model has the class (first 12 items); otherwise its first class.
-    const k = i < 12 && card.classes.includes(truth) ? card.classes.indexOf(truth) : (card.classes.indexOf(truth) + 1) % card.classes.length;
+    const k = i < 12 && modelClasses.includes(truth) ? modelClasses.indexOf(truth) : (modelClasses.indexOf(truth) + 1) % modelClasses.length;
     return { id: `i${String(i).padStart(2, '0')}`, label, scores: card.classes.map((_, j) => (j === k ? 5 : 0)), face: true, latencyMs: 1 };
   });
   const scored = scorePredictions(records, { corpusClasses, modelClasses: card.classes, protocol: s.protocol, ci: { resamples: 100, seed: 1 } });
