@@ -109,3 +109,10 @@ export interface RunRecord {
   itemLatency?: LatencyStats;
   provenance: Provenance;
 }
+
+/** The resize kernel a run's preprocessing used (`provenance.preprocessing.resize.kernel`), or null when unrecorded. */
+export function resizeKernelOf(preprocessing: unknown): string | null {
+  const resize = (preprocessing as { resize?: { kernel?: unknown } | string } | undefined)?.resize;
+  if (typeof resize === 'string') return resize;
+  return typeof resize?.kernel === 'string' ? resize.kernel : null;
+}

@@ -1,5 +1,6 @@
 /** The human-readable report of an evaluation: coverage, metrics with CIs next to published values, confusion matrix. */
 import type { EvalRunRecord } from '../bench/evaluate.js';
+import { resizeKernelOf } from '../bench/records.js';
 import { metricKey } from '../report/format.js';
 
 const pct = (v: number) => (v * 100).toFixed(2);
@@ -59,7 +60,7 @@ function labelMapWarnings(r: EvalRunRecord): string[] {
   if (map.absentFromCorpus?.length) {
     out.push(`  warning   absent from the corpus (no items, no recall; still in the prediction space): ${map.absentFromCorpus.join(', ')}`);
   }
-  const resize = (r.provenance.preprocessing as { resize?: string } | undefined)?.resize;
+  const resize = resizeKernelOf(r.provenance.preprocessing);
   const pub = r.published?.find((p) => p.resize !== undefined && p.resize !== resize);
   if (pub && resize) out.push(`  warning   resize ${resize} differs from the published pipeline (${pub.resize}): Δ mixes model and pipeline`);
   return out;

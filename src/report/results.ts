@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BenchError } from '../errors.js';
-import type { RunRecord } from '../bench/records.js';
+import { resizeKernelOf, type RunRecord } from '../bench/records.js';
 import { applicablePublished } from '../models/published.js';
 import { metricKey, publishedToRecordScale, roundNoise } from './format.js';
 
@@ -223,7 +223,7 @@ export function resultRows(runs: readonly LoadedRun[]): ResultRow[] {
     if (record.kind !== 'eval' || !record.metrics) continue;
     const d = record.provenance.dataset;
     const map = (record.labelMap ?? {}) as { countedWrong?: string[]; absentFromCorpus?: string[] };
-    const resize = (record.provenance.preprocessing as { resize?: string } | undefined)?.resize ?? null;
+    const resize = resizeKernelOf(record.provenance.preprocessing);
     for (const [metric, m] of Object.entries(record.metrics)) {
       const pub = publishedFor(record, metric);
       rows.push({

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvalRunRecord } from '../../src/bench/evaluate.js';
+import { resizeKernelOf } from '../../src/bench/records.js';
 import { PREDICTIONS_FILE, readStore } from '../../src/bench/store.js';
 import { AFFECTNET_CLASSES } from '../../src/datasets/affectnet-labels.js';
 import { writeAffectNetFixture, type AffectNetFixtureSplit } from '../../src/datasets/fixtures/affectnet-fixture.js';
@@ -226,8 +227,8 @@ test('bench eval --resize runs another pipeline: recorded, its own store, flagge
   const ran = await runBenchCli(evalArgs('--classes', '8', '--resize', 'pil', '--json', '--no-save'), { env });
   assert.equal(ran.code, 0, ran.stderr);
   const rec = JSON.parse(ran.stdout) as EvalRunRecord;
-  assert.equal((rec.provenance.preprocessing as { resize: string }).resize, 'pil');
-  assert.equal((record8.provenance.preprocessing as { resize: string }).resize, 'cv2', 'the card default');
+  assert.equal(resizeKernelOf(rec.provenance.preprocessing), 'pil');
+  assert.equal(resizeKernelOf(record8.provenance.preprocessing), 'cv2', 'the card default');
   assert.notEqual(rec.predictionStore, record8.predictionStore, 'another pipeline is another store');
   // The published entry names the pipeline behind it (the card's), so a reader sees the mismatch.
   assert.equal(rec.published?.find((p) => p.metric === 'accuracy')?.resize, 'cv2');

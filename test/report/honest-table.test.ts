@@ -70,7 +70,7 @@ function run(s: Spec, file: string): LoadedRun {
     model: { name: card.name, file: null, sha256: null, replica: false, format: 'onnx' },
     batchSize: 8,
     seed: 1,
-    preprocessing: { resize: s.resize ?? card.input.resize },
+    preprocessing: { resize: { kernel: s.resize ?? card.input.resize } },
   });
   return { file, record: { ...record, provenance: { ...record.provenance, date: s.date } } };
 }

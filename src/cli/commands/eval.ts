@@ -89,7 +89,14 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
 
   const zooCard = getModel(opts.model);
   // Another kernel is a different pipeline: recorded, keyed in the store, and flagged beside the Δ.
-  const card = opts.resize ? { ...zooCard, input: { ...zooCard.input, resize: opts.resize as typeof zooCard.input.resize } } : zooCard;
+  // The published entries keep naming the card's own pipeline, which is behind their numbers.
+  const card = opts.resize
+    ? {
+        ...zooCard,
+        input: { ...zooCard.input, resize: opts.resize as typeof zooCard.input.resize },
+        published: zooCard.published.map((p) => ({ ...p, resize: p.resize ?? zooCard.input.resize })),
+      }
+    : zooCard;
   const protocol = protocolFromCli(opts.dataset, opts.classes);
   // The model first: a missing weights file should not wait for a scan of the whole corpus.
   const { defaultSplit } = await import('../../bench/runner.js');
