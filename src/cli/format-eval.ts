@@ -12,6 +12,11 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   const lines: string[] = [];
   lines.push(`${p.model.name} on ${p.dataset?.corpus}/${p.dataset?.split} (protocol ${r.protocol})${r.demo ? '  [DEMO: generated corpus — not a model accuracy]' : ''}`);
   lines.push(`  engine    ${p.engine.engine} ${p.engine.version} (${p.engine.backend}), batch ${p.batchSize}`);
+  const d = p.dataset;
+  if (d) {
+    const release = d.release ? `release ${d.release}` : 'release unknown, so no published value applies';
+    lines.push(`  corpus    ${d.layout ? `layout ${d.layout}, ` : ''}${release}, manifest ${d.manifestSha256.slice(0, 12)}`);
+  }
   const c = r.coverage!;
   const skips = Object.entries(c.skippedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
   const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');

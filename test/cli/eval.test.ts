@@ -108,6 +108,7 @@ test('bench eval --classes 7 (human report) reuses the stored predictions and sh
   const contempt = fx.items.filter((it) => it.label === 'contempt' && !fx.truncated.includes(it.id)).length;
   assert.match(out, new RegExp(`excluded by protocol: not-in-protocol ${contempt}$`, 'm'));
   assert.match(out, /decode-failed 1/);
+  assert.match(out, new RegExp(`^ {2}corpus {4}layout csv, release official, manifest ${record8.provenance.dataset!.manifestSha256.slice(0, 12)}$`, 'm'));
   const acc = out.split('\n').find((l) => l.trimStart().startsWith('accuracy '));
   assert.ok(acc, out);
   const [, measured, published, delta] = /accuracy\s+(\d+\.\d\d)\s+\[.*\]\s+(\d+\.\d\d)\s+([+-]\d+\.\d\d)$/.exec(acc!) ?? [];
@@ -188,6 +189,7 @@ test('a folder holding only happy/ scores under an explicit class list; the text
   assert.equal(ran.code, 0, ran.stderr);
   // The corpus is named after its folder, not `folder`.
   assert.match(ran.stdout, new RegExp(`^${TINY_MODEL} on only-happy/val \\(protocol classes:${classes.replaceAll(',', '\\+')}\\)$`, 'm'));
+  assert.match(ran.stdout, /^ {2}corpus {4}layout folder, release unknown, so no published value applies, manifest [0-9a-f]{12}$/m);
   assert.match(ran.stdout, /warning {3}absent from the corpus \(no items, no recall; still in the prediction space\): anger, contempt, disgust, fear, neutral, sadness, surprise/);
   const json = await runBenchCli([...args, '--json', '--name', 'happy-lab'], { env });
   const rec = JSON.parse(json.stdout) as EvalRunRecord;
