@@ -30,6 +30,7 @@ export const SKIP_REASONS = {
   'missing-frames': "the clip's pre-extracted frame folder does not exist",
   'empty-frames': "the clip's frame folder holds no image files",
   'no-valid-frames': 'every frame of the video is labelled -1 (invalid)',
+  'not-a-label-file': 'the file in a per-video label folder is not a .txt label file',
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;
