@@ -50,7 +50,7 @@ export function manifestSha256(samples: readonly Sample[], root: string): string
       s.meta?.valence ?? null,
       s.meta?.arousal ?? null,
       // Appended only when present, so the hashes of corpora without per-frame labels stay as they were.
-      ...(Array.isArray(s.meta?.frameLabels) ? [(s.meta.frameLabels as unknown[]).join(',')] : []),
+      ...(Array.isArray(s.meta?.frameLabels) ? [(s.meta!.frameLabels as unknown[]).join(',')] : []),
     ]),
   );
   lines.sort();
