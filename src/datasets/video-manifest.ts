@@ -18,6 +18,7 @@ import { stat } from 'node:fs/promises';
 import { BenchError } from '../errors.js';
 import type { ClassName } from './emotions.js';
 import type { Corpus } from './corpus.js';
+import type { CsvManifestOptions } from './csv-manifest.js';
 import type { Sample } from './sample.js';
 import { leadingField, readCsvLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
@@ -26,24 +27,8 @@ import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { canonicalOrder, rowLabel, type SourceLabelMap } from './source-labels.js';
 
-export interface VideoManifestOptions {
-  /** The manifest CSV. */
-  file: string;
-  /** Folder the listed paths are relative to. Default: the manifest's folder. */
-  root?: string;
-  /** Corpus name recorded in samples and the run record. Default `video-csv`. */
-  name?: string;
-  /** Split name recorded in samples. Default `all`. */
-  split?: string;
-  /** Label as written → canonical class (null excludes it); others go through the synonyms. */
-  labelMap?: SourceLabelMap;
-  /** The label space and its order. Default: the map's classes and those found, in canonical order. */
-  classes?: ClassName[];
-  /** Stat every listed file; missing and empty ones are counted. Default true. */
-  checkFiles?: boolean;
-  /** Files stat'ed at once. Default 32. */
-  concurrency?: number;
-}
+/** The same options as the image CSV manifest (file, root, name, split, labelMap, classes, checkFiles, concurrency); `name` defaults to `video-csv`. */
+export type VideoManifestOptions = CsvManifestOptions;
 
 const COLUMNS = ['path', 'label', 'group', 'start', 'end'] as const;
 type Column = (typeof COLUMNS)[number];
