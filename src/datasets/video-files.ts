@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import { BenchError } from '../errors.js';
 import { isDirectory, isImageFile } from './paths.js';
 import type { ItemWhere, SkipReason } from './skips.js';
@@ -34,24 +35,29 @@ export interface Listing {
   dirs: string[];
 }
 
-/** Names of the files and sub-folders of `dir`, sorted, dotfiles left out; empty when `dir` cannot be read. */
+/**
+ * Names of the files and sub-folders of `dir`, sorted, dotfiles left out; empty when `dir` cannot be read.
+ * Only symlinks are stat'ed (to see what they point at): a corpus folder can hold thousands of clips.
+ */
 export async function listFolder(dir: string): Promise<Listing> {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = (await readdir(dir)).filter((n) => !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
   } catch {
     return { files: [], dirs: [] };
   }
-  const kinds = await Promise.all(
-    names.map(async (n) => {
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const isDir = await Promise.all(
+    entries.map(async (e) => {
+      if (!e.isSymbolicLink()) return e.isDirectory();
       try {
-        return (await stat(path.join(dir, n))).isDirectory() ? 'dir' : 'file';
+        return (await stat(path.join(dir, e.name))).isDirectory();
       } catch {
-        return 'file'; // a broken link: listed as a file, so the stat check reports it missing
+        return false; // a broken link: listed as a file, so the stat check reports it missing
       }
     }),
   );
-  return { files: names.filter((_, i) => kinds[i] === 'file'), dirs: names.filter((_, i) => kinds[i] === 'dir') };
+  return { files: entries.filter((_, i) => !isDir[i]).map((e) => e.name), dirs: entries.filter((_, i) => isDir[i]).map((e) => e.name) };
 }
 
 /** What `dir` holds, shortened for an error message. */
@@ -85,7 +91,8 @@ export type FramesCheck = { ok: true; dir: string; frames: number } | { ok: fals
  */
 export async function checkFramesDir(dir: string): Promise<FramesCheck> {
   if (!(await isDirectory(dir))) return { ok: false, reason: 'missing-frames', where: { file: dir, detail: `no frame folder ${dir}` } };
-  const frames = (await listFolder(dir)).files.filter(isImageFile).length;
+  // Names only: a clip's folder holds hundreds of frames, and a folder named like an image is not a thing corpora ship.
+  const frames = (await readdir(dir)).filter((n) => !n.startsWith('.') && isImageFile(n)).length;
   if (frames === 0) return { ok: false, reason: 'empty-frames', where: { file: dir, detail: `${dir} holds no image files` } };
   return { ok: true, dir, frames };
 }
