@@ -24,7 +24,7 @@ export interface CorpusCliOptions {
   modality?: string;
   /** RAVDESS: `speech`, `song` or `both` (default). */
   channel?: string;
-  /** AFEW: read pre-extracted frames: `hsemotion`, or a folder of `<clip>/` frame folders. */
+  /** AFEW, VGAF: read pre-extracted frames: `hsemotion`, or a folder of `<clip>/` frame folders. */
   frames?: string;
   /** Aff-Wild2: the folder holding Train_Set/ and Validation_Set/. */
   annotations?: string;
@@ -35,7 +35,7 @@ const VIDEO_OPTIONS: ReadonlyArray<readonly [keyof CorpusCliOptions, string, rea
   ['calm', '--calm', ['ravdess']],
   ['modality', '--modality', ['ravdess']],
   ['channel', '--channel', ['ravdess']],
-  ['frames', '--frames', ['afew']],
+  ['frames', '--frames', ['afew', 'vgaf']],
   ['annotations', '--annotations', ['affwild2']],
 ];
 
@@ -45,7 +45,7 @@ export function addVideoCorpusOptions(command: Command): Command {
     .addOption(new Option('--calm <policy>', 'ravdess: calm (02) clips are dropped (and counted), mapped to neutral, or kept as their own class').choices(['drop', 'neutral', 'keep']))
     .addOption(new Option('--modality <m>', 'ravdess: audio-video clips (default), video-only ones (the same recordings without sound), or both').choices(['audio-video', 'video-only', 'both']))
     .addOption(new Option('--channel <c>', 'ravdess: speech, song or both (default)').choices(['speech', 'song', 'both']))
-    .option('--frames <dir>', "afew: read pre-extracted frames: 'hsemotion' (FER-repo's AlignedFaces_LBPTOP_Points[_Val]/frames/<clip>/) or a folder of <clip>/ frame folders")
+    .option('--frames <dir>', "afew, vgaf: read pre-extracted frames: 'hsemotion' (FER-repo's AlignedFaces_LBPTOP_Points[_Val]/frames/<clip>/, preprocessed/{Train,Val}/frames/<video>/) or a folder of <clip>/ frame folders")
     .option('--annotations <dir>', 'affwild2: the folder holding Train_Set/ and Validation_Set/ (default: found under --root)');
 }
 
@@ -61,7 +61,7 @@ function needRoot(opts: CorpusCliOptions, what: string): string {
   return opts.root;
 }
 
-/** `--frames`: `hsemotion` as is; a path that exists from here made absolute; anything else is relative to the split folder. */
+/** `--frames`: `hsemotion` as is; a path that exists from here made absolute; anything else the loader reads from the corpus (AFEW: the split folder, VGAF: the root). */
 function framesOption(frames: string | undefined): string | undefined {
   if (frames === undefined || frames === 'hsemotion' || path.isAbsolute(frames)) return frames;
   return existsSync(frames) ? path.resolve(frames) : frames;
@@ -93,7 +93,7 @@ export async function openCorpusFromCli(opts: CorpusCliOptions): Promise<Corpus>
     case 'afew':
       return openCorpus('afew', { root: needRoot(opts, 'the AFEW folder holding train/ and val/'), split, frames: framesOption(opts.frames) });
     case 'vgaf':
-      return openCorpus('vgaf', { root: needRoot(opts, 'the VGAF folder holding Train/, Val/ and the labels files'), split });
+      return openCorpus('vgaf', { root: needRoot(opts, 'the VGAF folder holding Train/, Val/ and the labels files'), split, frames: framesOption(opts.frames) });
     case 'affwild2':
       return openCorpus('affwild2', { root: needRoot(opts, 'the Aff-Wild2 folder holding cropped_aligned/'), split, annotations: opts.annotations && path.resolve(opts.annotations) });
     case 'ravdess':

@@ -19,10 +19,9 @@ import type { Corpus } from './corpus.js';
 import type { Sample } from './sample.js';
 import { finishCorpus } from './manifest.js';
 import { isDirectory, relativePosix } from './paths.js';
-import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { suggestion } from '../util/did-you-mean.js';
-import { checkFramesDir, describeFolder, isVideoFile, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
+import { describeFolder, framesFolder, isVideoFile, keepWithFrames, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
 export type AfewSplit = 'train' | 'val';
 
@@ -75,18 +74,6 @@ async function splitFolder(root: string, split: AfewSplit): Promise<string> {
   throw videoLayoutError('AFEW', `${root} has no ${SPLIT_DIRS[split].join('/')} folder; it contains: ${await describeFolder(root)}.`, root, 'point --root at the AFEW folder (EmotiW/AFEW in FER-repo), the one holding train/ and val/', LAYOUTS);
 }
 
-/** The folder whose `<clip>/` sub-folders hold each clip's frames. */
-async function framesBase(splitDir: string, split: AfewSplit, frames: string): Promise<string> {
-  const named = frames === 'hsemotion' ? path.join(splitDir, AFEW_HSEMOTION_FRAMES[split]) : path.resolve(splitDir, frames);
-  if (!(await isDirectory(named))) {
-    throw new BenchError('BAD_LAYOUT', `AFEW frames folder ${named} does not exist`, {
-      file: named,
-      fix: frames === 'hsemotion' ? `extract HSEmotion's frames there (ffmpeg -r 1 -i clip.avi -r 1 frames/<clip>/%03d.png), or pass --frames <folder holding <clip>/ folders>` : 'pass --frames hsemotion, or the folder that holds one <clip>/ folder of frames per clip',
-    });
-  }
-  return (await isDirectory(path.join(named, 'frames'))) ? path.join(named, 'frames') : named;
-}
-
 /** Loads one split of AFEW (see the module comment). */
 export async function loadAfew(opts: AfewOptions): Promise<Corpus> {
   if (!opts?.root) throw new BenchError('BAD_INPUT', 'no AFEW root given', { fix: 'pass --root <the AFEW folder holding train/ and val/>' });
@@ -97,7 +84,10 @@ export async function loadAfew(opts: AfewOptions): Promise<Corpus> {
   }
   await requireRootFolder('AFEW', root, LAYOUTS);
   const splitDir = await splitFolder(root, split);
-  const base = opts.frames === undefined ? undefined : await framesBase(splitDir, split, opts.frames);
+  const base =
+    opts.frames === undefined
+      ? undefined
+      : await framesFolder('AFEW', { frames: opts.frames, from: splitDir, hsemotion: AFEW_HSEMOTION_FRAMES[split], howMade: 'ffmpeg -r 1 -i clip.avi -r 1 frames/<clip>/%03d.png' });
 
   const { dirs, files } = await listFolder(splitDir);
   const skips = new SkipList();
@@ -136,15 +126,7 @@ export async function loadAfew(opts: AfewOptions): Promise<Corpus> {
   }
 
   // With frames, each clip's folder is checked here, so a missing one gets its own reason.
-  let kept = listed;
-  if (base) {
-    const checks = await mapLimit(listed, opts.concurrency ?? DEFAULT_FILE_CONCURRENCY, (l) => checkFramesDir((l.sample.source as { dir: string }).dir));
-    kept = [];
-    checks.forEach((c, i) => {
-      if (c.ok) kept.push(listed[i]);
-      else skips.add(c.reason, listed[i].sample.id, c.where);
-    });
-  }
+  const kept = base ? await keepWithFrames(listed, skips, opts.concurrency) : listed;
   return finishCorpus(
     {
       name: 'afew',

@@ -12,6 +12,11 @@
  *   a label outside 1..3 (`unknown-label`), a row naming a video that is not there (`missing-file`, with
  *   the row), a video no row names (`unlabelled-video`), and a missing labels file (every video of the
  *   split `missing-labels-file`).
+ * - `frames`: read pre-extracted frames instead of the videos. `'hsemotion'` is FER-repo's
+ *   `preprocessed/{Train,Val}/frames/<video>/%04d.png` (every frame, before face detection); any other
+ *   value names a folder (absolute, or relative to the root) of `<video>/` frame folders. A video without
+ *   one is `missing-frames`. (FER-repo's MTCNN crops, `mtcnn_aligned/<video>/<frame>/<i>.png`, hold one
+ *   folder per frame with every face in it: that is not a frames folder, and is not read here.)
  */
 import path from 'node:path';
 import { BenchError } from '../errors.js';
@@ -22,7 +27,7 @@ import { readTextLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
 import { isDirectory, isFile, relativePosix } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
-import { describeFolder, isVideoFile, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
+import { describeFolder, framesFolder, isVideoFile, keepWithFrames, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
 export type VgafSplit = 'train' | 'val';
 
@@ -31,6 +36,8 @@ export interface VgafOptions {
   root: string;
   /** Default `val` (766 videos). */
   split?: VgafSplit;
+  /** Read pre-extracted frames instead of the videos (see the module comment). Default: the videos. */
+  frames?: string;
   /** Stat every video; missing and empty ones are counted. Default true. */
   checkFiles?: boolean;
   /** Files stat'ed at once. Default 32. */
@@ -51,6 +58,12 @@ export const VGAF_SPLITS: Record<VgafSplit, { dir: string; labels: string }> = {
   val: { dir: 'Val', labels: 'Val_labels.txt' },
 };
 
+/** FER-repo's extracted frames per split (VGAF_train.ipynb), relative to the root. */
+export const VGAF_HSEMOTION_FRAMES: Record<VgafSplit, string> = {
+  train: path.join('preprocessed', 'Train', 'frames'),
+  val: path.join('preprocessed', 'Val', 'frames'),
+};
+
 const LAYOUTS = ['Train/<video>.mp4 and Train_labels.txt', 'Val/<video>.mp4 and Val_labels.txt (a header line, then "<video> <label>" with 1 Positive, 2 Neutral, 3 Negative)'];
 
 /** Loads one split of VGAF (see the module comment). */
@@ -69,6 +82,10 @@ export async function loadVgaf(opts: VgafOptions): Promise<Corpus> {
     throw videoLayoutError('VGAF', `${hint}.`, root, 'point --root at the VGAF folder (EmotiW/VGAF in FER-repo), the one holding Train/, Val/ and Train_labels.txt / Val_labels.txt', LAYOUTS);
   }
 
+  const base =
+    opts.frames === undefined
+      ? undefined
+      : await framesFolder('VGAF', { frames: opts.frames, from: root, hsemotion: VGAF_HSEMOTION_FRAMES[split], howMade: "ffmpeg -r 1 -i <video> -r 1 '<frames>/<video>/%04d.png'" });
   const skips = new SkipList();
   const { files } = await listFolder(dir);
   const videos = new Map<string, string>(); // stem and exact name → file name
@@ -77,7 +94,7 @@ export async function loadVgaf(opts: VgafOptions): Promise<Corpus> {
     else videos.set(stem(name), name).set(name, name);
   }
   const sourceLabels: Record<string, ClassName | null> = Object.fromEntries(VGAF_LABELS.map(([id, c]) => [id, c]));
-  const parts = { name: 'vgaf', root, split, layout: 'videos', classes: [...VGAF_CLASSES], sourceLabels };
+  const parts = { name: 'vgaf', root, split, layout: base ? 'frames' : 'videos', classes: [...VGAF_CLASSES], sourceLabels };
   const finish = { checkFiles: opts.checkFiles, concurrency: opts.concurrency };
 
   if (!(await isFile(labelsFile))) {
@@ -85,8 +102,7 @@ export async function loadVgaf(opts: VgafOptions): Promise<Corpus> {
     return finishCorpus({ ...parts, samples: [], skipped: skips.items }, finish);
   }
 
-  const samples: Sample[] = [];
-  const origins: ItemWhere[] = [];
+  const listed: Array<{ sample: Sample; where: ItemWhere }> = [];
   const labelled = new Set<string>();
   let first = true;
   for await (const { line, text } of readTextLines(labelsFile)) {
@@ -113,11 +129,12 @@ export async function loadVgaf(opts: VgafOptions): Promise<Corpus> {
       skips.add('missing-file', id, { ...where, detail: `no video named ${f[0]} in ${dir}` });
       continue;
     }
-    samples.push({ id, corpus: 'vgaf', split, label: known[1], group: id, source: { kind: 'video', path: path.join(dir, name) }, meta: { vgafLabel: Number(known[0]), sourceLabel: known[2] } });
-    origins.push(where);
+    const source: Sample['source'] = base ? { kind: 'frames-dir', dir: path.join(base, id) } : { kind: 'video', path: path.join(dir, name) };
+    listed.push({ sample: { id, corpus: 'vgaf', split, label: known[1], group: id, source, meta: { vgafLabel: Number(known[0]), sourceLabel: known[2] } }, where });
   }
   for (const name of new Set(videos.values())) {
     if (!labelled.has(name)) skips.add('unlabelled-video', stem(name), { file: path.join(dir, name), detail: `${VGAF_SPLITS[split].labels} has no row for it` });
   }
-  return finishCorpus({ ...parts, samples, skipped: skips.items }, { ...finish, origins });
+  const kept = base ? await keepWithFrames(listed, skips, opts.concurrency) : listed;
+  return finishCorpus({ ...parts, samples: kept.map((k) => k.sample), skipped: skips.items }, { ...finish, origins: kept.map((k) => k.where) });
 }

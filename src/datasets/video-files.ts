@@ -11,7 +11,9 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { BenchError } from '../errors.js';
 import { isDirectory, isImageFile } from './paths.js';
-import type { ItemWhere, SkipReason } from './skips.js';
+import type { Sample } from './sample.js';
+import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
+import type { ItemWhere, SkipList, SkipReason } from './skips.js';
 
 /** Containers the corpora ship in (AFEW .avi, RAVDESS .mp4, CREMA-D .flv, RAMAS .mov) and common re-encodings. */
 export const VIDEO_EXTENSIONS: readonly string[] = ['.avi', '.mp4', '.m4v', '.mov', '.mkv', '.webm', '.flv', '.mpg', '.mpeg', '.wmv'];
@@ -95,4 +97,44 @@ export async function checkFramesDir(dir: string): Promise<FramesCheck> {
   const frames = (await readdir(dir)).filter((n) => !n.startsWith('.') && isImageFile(n)).length;
   if (frames === 0) return { ok: false, reason: 'empty-frames', where: { file: dir, detail: `${dir} holds no image files` } };
   return { ok: true, dir, frames };
+}
+
+export interface FramesOption {
+  /** `hsemotion`, or a folder: absolute, or relative to `from`. */
+  frames: string;
+  /** The folder a relative `frames` is read from (AFEW: the split folder; VGAF: the root). */
+  from: string;
+  /** Where HSEmotion's own pipeline left the frames, relative to `from`. */
+  hsemotion: string;
+  /** How HSEmotion made them, for the fix when they are not there. */
+  howMade: string;
+}
+
+/**
+ * The folder whose `<clip>/` sub-folders hold each clip's frames: the named folder, or its `frames/`
+ * sub-folder when it has one (HSEmotion's `AlignedFaces_LBPTOP_Points/frames/`). BAD_LAYOUT when missing.
+ */
+export async function framesFolder(corpus: string, o: FramesOption): Promise<string> {
+  const named = o.frames === 'hsemotion' ? path.join(o.from, o.hsemotion) : path.resolve(o.from, o.frames);
+  if (!(await isDirectory(named))) {
+    throw new BenchError('BAD_LAYOUT', `${corpus} frames folder ${named} does not exist`, {
+      file: named,
+      fix:
+        o.frames === 'hsemotion'
+          ? `extract HSEmotion's frames there (${o.howMade}), or pass --frames <folder holding one <clip>/ folder per clip>`
+          : 'pass --frames hsemotion, or the folder that holds one <clip>/ folder of frames per clip',
+    });
+  }
+  return (await isDirectory(path.join(named, 'frames'))) ? path.join(named, 'frames') : named;
+}
+
+/** The listed items whose frame folder is usable; the others are counted under `missing-frames` / `empty-frames`. */
+export async function keepWithFrames<T extends { sample: Sample; where: ItemWhere }>(listed: T[], skips: SkipList, concurrency = DEFAULT_FILE_CONCURRENCY): Promise<T[]> {
+  const checks = await mapLimit(listed, concurrency, (l) => checkFramesDir(l.sample.source.kind === 'frames-dir' ? l.sample.source.dir : ''));
+  const kept: T[] = [];
+  checks.forEach((c, i) => {
+    if (c.ok) kept.push(listed[i]);
+    else skips.add(c.reason, listed[i].sample.id, c.where);
+  });
+  return kept;
 }

@@ -69,3 +69,16 @@ test('VGAF manifest hash changes with a label; wrong roots list the layouts', as
   await assert.rejects(loadVgaf({ root: path.join(dir, 'none') }), expectBenchError('BAD_LAYOUT', /does not exist/));
   await assert.rejects(loadVgaf({ root: dir, split: 'test' as never }), expectBenchError('BAD_INPUT', /no split 'test'/));
 });
+
+test('VGAF with HSEmotion frames: frames-dir sources per video, a video without frames counted', async () => {
+  const dir = await tempDir('vgaf-frames');
+  const fx = await writeVgafFixture({ dir, perClass: 2, frames: true, faults: { missingFrames: 1, emptyClip: 1, missingVideo: 1, unlabelledVideo: 1 } });
+  const c = await loadVgaf({ root: dir, frames: 'hsemotion' });
+  assert.equal(c.layout, 'frames');
+  assertMatchesFixture(c, fx.frames!);
+  assert.deepEqual(fx.frames!.skippedByReason, { 'missing-file': 1, 'missing-frames': 2, 'unlabelled-video': 1 });
+  assert.ok(c.samples.every((s) => s.source.kind === 'frames-dir'));
+  assert.equal((await loadVgaf({ root: dir, frames: path.join('preprocessed', 'Val') })).manifestSha256, c.manifestSha256);
+  await assert.rejects(loadVgaf({ root: dir, split: 'train', frames: 'hsemotion' }), expectBenchError('BAD_LAYOUT', /Train_labels|neither Train/));
+  await assert.rejects(loadVgaf({ root: dir, frames: 'nope' }), expectBenchError('BAD_LAYOUT', /VGAF frames folder .*nope does not exist/));
+});

@@ -19,7 +19,7 @@ const cli = (o: Partial<CorpusCliOptions> & { dataset: string }): CorpusCliOptio
 test('--dataset wiring: every video corpus opens from the CLI options, with its options applied', async () => {
   const dir = await tempDir('video-cli');
   const afew = await writeAfewFixture({ dir: path.join(dir, 'afew'), perClass: 1, frames: true });
-  await writeVgafFixture({ dir: path.join(dir, 'vgaf'), perClass: 1 });
+  await writeVgafFixture({ dir: path.join(dir, 'vgaf'), perClass: 1, frames: true });
   const rav = await writeRavdessFixture({ dir: path.join(dir, 'ravdess'), actors: [1] });
   await writeCremaDFixture({ dir: path.join(dir, 'crema'), actors: [1001] });
   await writeAffWild2Fixture({ dir: path.join(dir, 'affwild2'), videos: 2 });
@@ -33,6 +33,7 @@ test('--dataset wiring: every video corpus opens from the CLI options, with its 
   const rel = path.relative(process.cwd(), path.join(afew.videos.root, 'val', 'AlignedFaces_LBPTOP_Points_Val'));
   assert.equal((await openCorpusFromCli(cli({ dataset: 'afew', root: afew.videos.root, frames: rel }))).manifestSha256, af.manifestSha256);
   assert.equal((await openCorpusFromCli(cli({ dataset: 'vgaf', root: path.join(dir, 'vgaf') }))).samples.length, 3);
+  assert.equal((await openCorpusFromCli(cli({ dataset: 'vgaf', root: path.join(dir, 'vgaf'), frames: 'hsemotion' }))).layout, 'frames');
   const crema = await openCorpusFromCli(cli({ dataset: 'crema-d', root: path.join(dir, 'crema') }));
   assert.equal(crema.samples.length, 6);
   assert.equal((await openCorpusFromCli(cli({ dataset: 'affwild2', root: path.join(dir, 'affwild2') }))).samples.length, 2);
@@ -55,7 +56,7 @@ test('--dataset wiring: missing --root, options given to the wrong corpus, a spl
     await assert.rejects(openCorpusFromCli(cli({ dataset })), expectBenchError('BAD_INPUT', new RegExp(`--dataset ${dataset} needs --root`)));
   }
   await assert.rejects(openCorpusFromCli(cli({ dataset: 'afew', root: '/x', calm: 'neutral' })), expectBenchError('BAD_INPUT', /--calm applies to --dataset ravdess, not afew/));
-  await assert.rejects(openCorpusFromCli(cli({ dataset: 'ravdess', root: '/x', frames: 'hsemotion' })), expectBenchError('BAD_INPUT', /--frames applies to --dataset afew/));
+  await assert.rejects(openCorpusFromCli(cli({ dataset: 'ravdess', root: '/x', frames: 'hsemotion' })), expectBenchError('BAD_INPUT', /--frames applies to --dataset afew or vgaf, not ravdess/));
   await assert.rejects(openCorpusFromCli(cli({ dataset: 'ravdess', root: '/x', split: 'train' })), expectBenchError('BAD_INPUT', /ravdess has no splits/));
   await assert.rejects(openCorpusFromCli(cli({ dataset: 'ravdes', root: '/x' })), expectBenchError('UNKNOWN_DATASET', /Did you mean: ravdess/));
 });
