@@ -4,6 +4,8 @@
  * SAD; no surprise), level LO / MD / HI / XX (unspecified). The actor is the group. A name that breaks the
  * rule is skipped as `unparseable-name` with the rule; audio files (`AudioWAV/` copies dropped in) are
  * counted as `audio-only`. `videoDir` reads a re-encoded copy (e.g. `VideoMP4`) laid out the same way.
+ * When the repository's `VideoDemographics.csv` (ActorID,Age,Sex,Race,Ethnicity) is beside it, each item's
+ * `meta` also gets the actor's `gender` and `age`; an actor missing from it simply has neither.
  */
 import path from 'node:path';
 import { BenchError } from '../errors.js';
@@ -11,7 +13,8 @@ import type { Emotion } from './emotions.js';
 import type { Corpus } from './corpus.js';
 import type { Sample } from './sample.js';
 import { finishCorpus } from './manifest.js';
-import { isDirectory, relativePosix } from './paths.js';
+import { readCsvLines } from './csv.js';
+import { isDirectory, isFile, relativePosix } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { describeFolder, isAudioFile, isVideoFile, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
@@ -59,6 +62,28 @@ export function parseCremaDName(name: string): CremaDName | { rule: string } {
   return { actor, sentence, emotion, level: LEVELS[level] };
 }
 
+/** ActorID → gender and age, from `VideoDemographics.csv` when it is there. */
+async function demographics(root: string): Promise<Map<number, { gender?: string; age?: number }>> {
+  const out = new Map<number, { gender?: string; age?: number }>();
+  const file = path.join(root, 'VideoDemographics.csv');
+  if (!(await isFile(file))) return out;
+  let col: Record<string, number> | undefined;
+  for await (const rec of readCsvLines(file)) {
+    if ('error' in rec) continue;
+    const f = rec.fields.map((x) => x.trim());
+    if (!col) {
+      col = Object.fromEntries(f.map((name, i) => [name.toLowerCase(), i]));
+      continue;
+    }
+    const actor = Number(f[col.actorid]);
+    const sex = f[col.sex]?.toLowerCase();
+    const age = Number(f[col.age]);
+    if (!Number.isInteger(actor)) continue;
+    out.set(actor, { ...(sex === 'male' || sex === 'female' ? { gender: sex } : {}), ...(f[col.age] && Number.isFinite(age) ? { age } : {}) });
+  }
+  return out;
+}
+
 /** Loads CREMA-D (see the module comment). */
 export async function loadCremaD(opts: CremaDOptions): Promise<Corpus> {
   if (!opts?.root) throw new BenchError('BAD_INPUT', 'no CREMA-D root given', { fix: 'pass --root <the CREMA-D folder holding VideoFlash/>' });
@@ -77,6 +102,7 @@ export async function loadCremaD(opts: CremaDOptions): Promise<Corpus> {
       layouts,
     );
   }
+  const people = await demographics(root);
   const skips = new SkipList();
   const samples: Sample[] = [];
   const origins: ItemWhere[] = [];
@@ -97,7 +123,7 @@ export async function loadCremaD(opts: CremaDOptions): Promise<Corpus> {
       continue;
     }
     const label = CREMA_D_EMOTIONS.find(([c]) => c === p.emotion)![1];
-    samples.push({ id, corpus: 'crema-d', split: 'all', label, group: String(p.actor), source: { kind: 'video', path: file }, meta: { sourceLabel: p.emotion, ...p } });
+    samples.push({ id, corpus: 'crema-d', split: 'all', label, group: String(p.actor), source: { kind: 'video', path: file }, meta: { sourceLabel: p.emotion, ...p, ...people.get(p.actor) } });
     origins.push({ file });
   }
   return finishCorpus(

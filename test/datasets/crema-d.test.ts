@@ -23,9 +23,18 @@ test('CREMA-D: VideoFlash/<actor>_<sentence>_<EMO>_<level>.flv, 6 classes, actor
   const s = c.samples.find((x) => x.id.startsWith('1002_') && x.label === 'fear')!;
   assert.equal(s.group, '1002');
   assert.equal(s.meta?.sourceLabel, 'FEA');
-  assert.equal(s.meta?.actor, 1002);
+  assert.deepEqual(s.meta, { sourceLabel: 'FEA', actor: 1002, sentence: s.meta?.sentence, emotion: 'FEA', level: s.meta?.level, gender: 'female', age: 22 });
+  assert.equal(c.samples.find((x) => x.group === '1001')?.meta?.gender, 'male');
   assert.deepEqual(await probeWritten((s.source as { path: string }).path), { codec: 'flv1', frames: 4 });
   assert.deepEqual(parseCremaDName('1091_WSI_SAD_HI'), { actor: 1091, sentence: 'WSI', emotion: 'SAD', level: 'high' });
+});
+
+test('CREMA-D without VideoDemographics.csv: items carry no gender, nothing else changes', async () => {
+  const dir = await tempDir('crema-nodemo');
+  const fx = await writeCremaDFixture({ dir, demographics: false });
+  const c = await loadCremaD({ root: dir });
+  assertMatchesFixture(c, fx);
+  assert.ok(c.samples.every((s) => s.meta?.gender === undefined && s.meta?.age === undefined));
 });
 
 test('CREMA-D wrong root: the VideoFlash folder itself, or a folder without it', async () => {
