@@ -21,7 +21,7 @@ import { finishCorpus } from './manifest.js';
 import { isDirectory, relativePosix } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { suggestion } from '../util/did-you-mean.js';
-import { describeFolder, framesFolder, isVideoFile, keepWithFrames, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
+import { describeFolder, framesFolder, isVideoFile, keepWithFrames, listClips, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
 export type AfewSplit = 'train' | 'val';
 
@@ -111,9 +111,7 @@ export async function loadAfew(opts: AfewOptions): Promise<Corpus> {
   const listed: Listed[] = [];
   for (const [folder, label] of present) {
     const dir = path.join(splitDir, folder);
-    const { files: clips, dirs: inner } = await listFolder(dir);
-    for (const d of inner) skips.add('not-a-video', relativePosix(root, path.join(dir, d)), { file: path.join(dir, d), detail: 'a folder inside an emotion folder' });
-    for (const name of clips) {
+    for (const name of await listClips(dir, root, skips)) {
       const file = path.join(dir, name);
       if (!isVideoFile(name)) {
         skips.add('not-a-video', relativePosix(root, file), { file });

@@ -16,7 +16,7 @@ import { finishCorpus } from './manifest.js';
 import { readCsvLines } from './csv.js';
 import { isDirectory, isFile, relativePosix } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
-import { describeFolder, isAudioFile, isVideoFile, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
+import { describeFolder, isAudioFile, isVideoFile, listClips, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
 export interface CremaDOptions {
   /** The CREMA-D folder (the repository's top folder, holding `VideoFlash/`). */
@@ -106,7 +106,7 @@ export async function loadCremaD(opts: CremaDOptions): Promise<Corpus> {
   const skips = new SkipList();
   const samples: Sample[] = [];
   const origins: ItemWhere[] = [];
-  for (const name of (await listFolder(dir)).files) {
+  for (const name of await listClips(dir, root, skips)) {
     const file = path.join(dir, name);
     const id = stem(name);
     if (isAudioFile(name)) {

@@ -24,7 +24,7 @@ import type { Sample } from './sample.js';
 import { finishCorpus } from './manifest.js';
 import { relativePosix } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
-import { describeFolder, isAudioFile, isVideoFile, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
+import { describeFolder, isAudioFile, isVideoFile, listClips, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
 export type RavdessModality = 'audio-video' | 'video-only';
 export type RavdessChannel = 'speech' | 'song';
@@ -153,7 +153,7 @@ export async function loadRavdess(opts: RavdessOptions): Promise<Corpus> {
   const origins: ItemWhere[] = [];
   for (const { dir, actor } of actors) {
     const group = `Actor_${String(actor).padStart(2, '0')}`;
-    for (const name of (await listFolder(dir)).files) {
+    for (const name of await listClips(dir, root, skips)) {
       const file = path.join(dir, name);
       const id = stem(name);
       const where = { file };

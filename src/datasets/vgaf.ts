@@ -27,7 +27,7 @@ import { readTextLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
 import { isDirectory, isFile, relativePosix } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
-import { describeFolder, framesFolder, isVideoFile, keepWithFrames, listFolder, requireRootFolder, stem, videoLayoutError } from './video-files.js';
+import { describeFolder, framesFolder, isVideoFile, keepWithFrames, listClips, requireRootFolder, stem, videoLayoutError } from './video-files.js';
 
 export type VgafSplit = 'train' | 'val';
 
@@ -87,7 +87,7 @@ export async function loadVgaf(opts: VgafOptions): Promise<Corpus> {
       ? undefined
       : await framesFolder('VGAF', { frames: opts.frames, from: root, hsemotion: VGAF_HSEMOTION_FRAMES[split], howMade: "ffmpeg -r 1 -i <video> -r 1 '<frames>/<video>/%04d.png'" });
   const skips = new SkipList();
-  const { files } = await listFolder(dir);
+  const files = await listClips(dir, root, skips);
   const videos = new Map<string, string>(); // stem and exact name → file name
   for (const name of files) {
     if (!isVideoFile(name)) skips.add('not-a-video', relativePosix(root, path.join(dir, name)), { file: path.join(dir, name) });

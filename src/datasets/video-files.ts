@@ -10,7 +10,7 @@ import path from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { BenchError } from '../errors.js';
-import { isDirectory, isImageFile } from './paths.js';
+import { isDirectory, isImageFile, relativePosix } from './paths.js';
 import type { Sample } from './sample.js';
 import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import type { ItemWhere, SkipList, SkipReason } from './skips.js';
@@ -60,6 +60,13 @@ export async function listFolder(dir: string): Promise<Listing> {
     }),
   );
   return { files: entries.filter((_, i) => !isDir[i]).map((e) => e.name), dirs: entries.filter((_, i) => isDir[i]).map((e) => e.name) };
+}
+
+/** The file names in a folder of clips; a sub-folder there is not a clip, and is counted as `not-a-video`. */
+export async function listClips(dir: string, root: string, skips: SkipList): Promise<string[]> {
+  const { files, dirs } = await listFolder(dir);
+  for (const d of dirs) skips.add('not-a-video', relativePosix(root, path.join(dir, d)), { file: path.join(dir, d), detail: 'a folder among the clips' });
+  return files;
 }
 
 /** What `dir` holds, shortened for an error message. */

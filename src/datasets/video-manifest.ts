@@ -25,7 +25,7 @@ import { finishCorpus } from './manifest.js';
 import { isDirectory, relativePosix, resolveUnder } from './paths.js';
 import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import { SkipList, type ItemWhere } from './skips.js';
-import { canonicalOrder, rowLabel, type SourceLabelMap } from './source-labels.js';
+import { canonicalOrder, rowLabel } from './source-labels.js';
 
 /** The same options as the image CSV manifest (file, root, name, split, labelMap, classes, checkFiles, concurrency); `name` defaults to `video-csv`. */
 export type VideoManifestOptions = CsvManifestOptions;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { tempDir } from './tmpdir.js';
 import { assertMatchesFixture } from './video-expect.js';
 import { probeWritten } from './probe.js';
@@ -35,6 +36,10 @@ test('CREMA-D without VideoDemographics.csv: items carry no gender, nothing else
   const c = await loadCremaD({ root: dir });
   assertMatchesFixture(c, fx);
   assert.ok(c.samples.every((s) => s.meta?.gender === undefined && s.meta?.age === undefined));
+  // A folder among the clips is not a clip, and says so.
+  await mkdir(path.join(dir, 'VideoFlash', 'old'));
+  const again = await loadCremaD({ root: dir });
+  assert.deepEqual(again.skipped.map((s) => [s.id, s.reason, s.detail]), [['VideoFlash/old', 'not-a-video', 'a folder among the clips']]);
 });
 
 test('CREMA-D wrong root: the VideoFlash folder itself, or a folder without it', async () => {
