@@ -2,6 +2,7 @@
  * AFEW (EmotiW) as HSEmotion reads it (corpora.md §2): `<root>/{train,val}/<Emotion>/<clip>.avi`, the
  * label being the parent folder (the 7 EmotiW names Angry, Disgust, Fear, Happy, Neutral, Sad, Surprise)
  * and the clip id the file name without extension (`001404920`). The clip is the item and the group.
+ * The split folder may also be called `Train`/`Val` or `Train_AFEW`/`Val_AFEW` (names other copies use).
  *
  * - Class order is HSEmotion's `emotion_to_index` (Angry 0 .. Surprise 6), the same as its 7-class models.
  * - The split folder may also hold HSEmotion's frame folders (`AlignedFaces_LBPTOP_Points[_Val]/`); they are

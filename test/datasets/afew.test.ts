@@ -63,6 +63,9 @@ test('AFEW manifest hash: stable across loads and a move of the root, changed by
   const clip = moved.samples.find((s) => s.label === 'fear')!;
   await rename((clip.source as { path: string }).path, path.join(dir, 'b', 'val', 'Sad', `${clip.id}.avi`));
   assert.notEqual((await loadAfew({ root: path.join(dir, 'b') })).manifestSha256, h);
+  // A copy that names the split folder Val_AFEW (unconfirmed as the zip's name) is read like FER-repo's val/.
+  await rename(path.join(dir, 'b', 'val'), path.join(dir, 'b', 'Val_AFEW'));
+  assert.equal((await loadAfew({ root: path.join(dir, 'b') })).samples.length, 7);
 });
 
 test('AFEW wrong root: lists the layouts looked for; a split folder, a misspelt class folder and a bad split are named', async () => {
