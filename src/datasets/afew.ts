@@ -94,8 +94,10 @@ export async function loadAfew(opts: AfewOptions): Promise<Corpus> {
   const skips = new SkipList();
   for (const f of files) skips.add('not-in-class-folder', relativePosix(root, path.join(splitDir, f)), { file: path.join(splitDir, f) });
   const classOf = new Map<string, Emotion>(AFEW_FOLDERS.map(([f, c]) => [f, c]));
-  const frameDirs = new Set([AFEW_HSEMOTION_FRAMES[split].split(path.sep)[0], 'frames', base && path.relative(splitDir, base).split(path.sep)[0]]);
-  const unknown = dirs.filter((d) => !classOf.has(d) && !frameDirs.has(d) && !d.startsWith('AlignedFaces'));
+  // Sub-folders that hold frames, not clips: HSEmotion's AlignedFaces_* folders, `frames/`, and the one --frames names.
+  const framesTop = base ? path.relative(splitDir, base).split(path.sep)[0] : undefined;
+  const holdsFrames = (d: string): boolean => d.startsWith('AlignedFaces') || d === 'frames' || d === framesTop;
+  const unknown = dirs.filter((d) => !classOf.has(d) && !holdsFrames(d));
   if (unknown.length > 0) {
     const names = AFEW_FOLDERS.map(([f]) => f);
     throw new BenchError('BAD_LAYOUT', `AFEW ${split} folder has ${unknown.map((u) => `'${u}'${suggestion(u, names)}`).join('; ')}: not an EmotiW emotion folder`, {
