@@ -50,6 +50,11 @@ test('AFEW with HSEmotion frames: frames-dir sources, noface frames kept, missin
   assert.notEqual((await loadAfew({ root: dir })).manifestSha256, c.manifestSha256);
 
   await assert.rejects(loadAfew({ root: dir, frames: 'no-such-folder' }), expectBenchError('BAD_LAYOUT', /no-such-folder/, /--frames/));
+  // Any folder of <clip>/ frame folders beside the emotion folders (HSEmotion's face crops, say) is read by name.
+  await rename(path.join(dir, 'val', 'AlignedFaces_LBPTOP_Points_Val', 'frames'), path.join(dir, 'val', 'frames_mtcnn_cropped'));
+  const crops = await loadAfew({ root: dir, frames: 'frames_mtcnn_cropped' });
+  assert.deepEqual(crops.samples.map((s) => s.id), c.samples.map((s) => s.id));
+  assert.ok(crops.samples.every((s) => s.source.kind === 'frames-dir' && path.basename(path.dirname(s.source.dir)) === 'frames_mtcnn_cropped'));
 });
 
 test('AFEW manifest hash: stable across loads and a move of the root, changed by a relabelled clip', async () => {
