@@ -11,6 +11,12 @@ import { countByReason } from './skips.js';
 import { loadAffectNet, type AffectNetOptions } from './affectnet.js';
 import { loadImageFolder, type ImageFolderOptions } from './image-folder.js';
 import { loadCsvManifest, type CsvManifestOptions } from './csv-manifest.js';
+import { loadAfew, type AfewOptions } from './afew.js';
+import { loadVgaf, type VgafOptions } from './vgaf.js';
+import { loadRavdess, type RavdessOptions } from './ravdess.js';
+import { loadCremaD, type CremaDOptions } from './crema-d.js';
+import { loadAffWild2, type AffWild2Options } from './affwild2.js';
+import { loadVideoManifest, type VideoManifestOptions } from './video-manifest.js';
 
 export interface Corpus {
   /** Registry name (`affectnet`) or the user's name for a generic corpus (`raf-db`). */
@@ -53,6 +59,12 @@ export interface CorpusOptionsByName {
   affectnet: AffectNetOptions;
   folder: ImageFolderOptions;
   csv: CsvManifestOptions;
+  afew: AfewOptions;
+  vgaf: VgafOptions;
+  ravdess: RavdessOptions;
+  'crema-d': CremaDOptions;
+  affwild2: AffWild2Options;
+  'video-csv': VideoManifestOptions;
 }
 
 export type CorpusName = keyof CorpusOptionsByName;
@@ -61,6 +73,12 @@ const LOADERS: { [N in CorpusName]: (opts: CorpusOptionsByName[N]) => Promise<Co
   affectnet: loadAffectNet,
   folder: loadImageFolder,
   csv: loadCsvManifest,
+  afew: loadAfew,
+  vgaf: loadVgaf,
+  ravdess: loadRavdess,
+  'crema-d': loadCremaD,
+  affwild2: loadAffWild2,
+  'video-csv': loadVideoManifest,
 };
 
 export const CORPUS_NAMES = Object.keys(LOADERS) as CorpusName[];

@@ -19,7 +19,7 @@ import { leadingField, readCsvLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
 import { relativePosix, resolveUnder } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
-import { canonicalOrder, resolveSourceLabel, type SourceLabelMap } from './source-labels.js';
+import { canonicalOrder, rowLabel, type SourceLabelMap } from './source-labels.js';
 
 export interface CsvManifestOptions {
   /** The manifest CSV. */
@@ -152,17 +152,9 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
       }
     }
 
-    const resolved = resolveSourceLabel(rawLabel, opts.labelMap);
-    if (resolved === undefined || (resolved !== null && declared && !declared.has(resolved))) {
-      skips.add('unknown-label', id, {
-        ...where,
-        detail: resolved === undefined ? `label '${rawLabel}' is not in the label map or the emotion vocabulary` : `label '${rawLabel}' (${resolved}) is not in the declared classes`,
-      });
-      continue;
-    }
-    sourceLabels[rawLabel] = resolved;
-    if (resolved === null) {
-      skips.add('excluded-label', id, { ...where, detail: `label '${rawLabel}' is excluded by the label map` });
+    const resolved = rowLabel(rawLabel, opts.labelMap, declared, sourceLabels);
+    if (!resolved.ok) {
+      skips.add(resolved.reason, id, { ...where, detail: resolved.detail });
       continue;
     }
 
@@ -176,7 +168,7 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
       id: relativePosix(root, at.abs),
       corpus: name,
       split,
-      label: resolved,
+      label: resolved.label,
       ...(group ? { group } : {}),
       source: box ? { kind: 'image', path: at.abs, box } : { kind: 'image', path: at.abs },
       meta: { sourceLabel: rawLabel },

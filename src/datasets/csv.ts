@@ -72,21 +72,28 @@ export function leadingField(text: string): string {
 }
 
 /**
- * Streams the records of a CSV file with 1-based line numbers. Blank lines are not records and are
- * passed over (a trailing newline is not an item); a UTF-8 byte-order mark is dropped.
+ * Streams the non-blank lines of a text file with 1-based line numbers (blank lines are not records: a
+ * trailing newline is not an item); a UTF-8 byte-order mark is dropped. Also reads VGAF's space-separated
+ * label lists and Aff-Wild2's per-frame label files.
  */
-export async function* readCsvLines(file: string): AsyncGenerator<CsvLine> {
+export async function* readTextLines(file: string): AsyncGenerator<{ line: number; text: string }> {
   const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
   try {
     for await (const raw of rl) {
       line++;
       const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim() === '') continue;
-      const parsed = parseCsvLine(text);
-      yield 'fields' in parsed ? { line, fields: parsed.fields } : { line, error: parsed.error, text };
+      if (text.trim() !== '') yield { line, text };
     }
   } finally {
     rl.close();
+  }
+}
+
+/** Streams the records of a CSV file (see `readTextLines` for line numbers and blank lines). */
+export async function* readCsvLines(file: string): AsyncGenerator<CsvLine> {
+  for await (const { line, text } of readTextLines(file)) {
+    const parsed = parseCsvLine(text);
+    yield 'fields' in parsed ? { line, fields: parsed.fields } : { line, error: parsed.error, text };
   }
 }

@@ -5,8 +5,9 @@
  * - every source is `stat`ed at load time (bounded concurrency), so a missing or empty file is counted
  *   before the run starts (`missing-file`, `empty-file`); undecodable images are found at decode time;
  * - `manifestSha256` covers, per item, id, canonical label, source kind + path relative to the root +
- *   box / frame, group, and valence/arousal targets, sorted, so any change to what is evaluated changes it,
- *   while moving the corpus to another folder or reordering its list does not.
+ *   box / frame, group, and valence/arousal targets (and per-frame labels, for corpora that have them:
+ *   Aff-Wild2), sorted, so any change to what is evaluated changes it, while moving the corpus to another
+ *   folder or reordering its list does not.
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -48,6 +49,8 @@ export function manifestSha256(samples: readonly Sample[], root: string): string
       s.group ?? null,
       s.meta?.valence ?? null,
       s.meta?.arousal ?? null,
+      // Appended only when present, so the hashes of corpora without per-frame labels stay as they were.
+      ...(Array.isArray(s.meta?.frameLabels) ? [(s.meta!.frameLabels as unknown[]).join(',')] : []),
     ]),
   );
   lines.sort();

@@ -5,8 +5,8 @@
 import type { SkippedItem } from './sample.js';
 
 export const SKIP_REASONS = {
-  'missing-file': 'the listed image file does not exist (or is not a regular file)',
-  'empty-file': 'the image file is empty (0 bytes)',
+  'missing-file': 'the listed file (image, video or frame folder) does not exist, or is not a regular file / folder',
+  'empty-file': 'the image or video file is empty (0 bytes)',
   'malformed-row': 'the CSV row could not be parsed (wrong number of fields, a non-numeric value, a broken quote)',
   'unknown-label': 'the label is not in the corpus label space or the label map',
   'excluded-label': 'the label map excludes this label',
@@ -20,6 +20,17 @@ export const SKIP_REASONS = {
   'expression-uncertain': "AffectNet expression 9 ('Uncertain')",
   'expression-no-face': "AffectNet expression 10 ('No-Face')",
   'bad-face-box': 'the face box has a negative or zero width or height',
+  'not-a-video': 'the file in a video corpus folder does not have a video extension',
+  'unparseable-name': "the file name does not follow the corpus's naming rule (the rule it broke is in the detail)",
+  'audio-only': 'an audio file (RAVDESS modality 03, .wav): there is nothing to see, so it is ignored',
+  'other-modality': 'a RAVDESS clip of the modality not selected (audio-video and video-only are the same recording)',
+  'other-channel': 'a RAVDESS clip of the vocal channel (speech / song) not selected',
+  'missing-labels-file': "the split's labels file is missing, so its videos have no label",
+  'unlabelled-video': 'the video is not listed in the labels file',
+  'missing-frames': "the clip's pre-extracted frame folder does not exist",
+  'empty-frames': "the clip's frame folder holds no image files",
+  'no-valid-frames': 'every frame of the video is labelled -1 (invalid)',
+  'not-a-label-file': 'the file in a per-video label folder is not a .txt label file',
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;

@@ -35,6 +35,23 @@ export function resolveSourceLabel(raw: string, map?: SourceLabelMap): ClassName
   return toClassName(raw);
 }
 
+export type RowLabel = { ok: true; label: ClassName } | { ok: false; reason: 'unknown-label' | 'excluded-label'; detail: string };
+
+/**
+ * A manifest row's label (CSV and video manifests): through the map and the synonyms, within the declared
+ * classes when there are some. Records how the label was read in `seen` (the corpus's `sourceLabels`).
+ */
+export function rowLabel(raw: string, map: SourceLabelMap | undefined, declared: ReadonlySet<ClassName> | undefined, seen: Record<string, ClassName | null>): RowLabel {
+  const resolved = resolveSourceLabel(raw, map);
+  if (resolved === undefined || (resolved !== null && declared && !declared.has(resolved))) {
+    const detail = resolved === undefined ? `label '${raw}' is not in the label map or the emotion vocabulary` : `label '${raw}' (${resolved}) is not in the declared classes`;
+    return { ok: false, reason: 'unknown-label', detail };
+  }
+  seen[raw] = resolved;
+  if (resolved === null) return { ok: false, reason: 'excluded-label', detail: `label '${raw}' is excluded by the label map` };
+  return { ok: true, label: resolved };
+}
+
 const KNOWN_NAMES: readonly string[] = [...EMOTIONS, ...GROUP_VALENCE.map((g) => `group:${g}`)];
 
 /**

@@ -13,7 +13,7 @@ import { BenchError } from '../../src/errors.js';
 const tmp = (): Promise<string> => tempDir('corpus');
 
 test('openCorpus opens every registered corpus', async () => {
-  assert.deepEqual(CORPUS_NAMES, ['affectnet', 'folder', 'csv']);
+  assert.deepEqual(CORPUS_NAMES, ['affectnet', 'folder', 'csv', 'afew', 'vgaf', 'ravdess', 'crema-d', 'affwild2', 'video-csv']);
   const dir = await tmp();
   await writeAffectNetFixture({ dir, layout: 'march2021', perClass: 1, faults: { expression8to10: 3 } });
   const a = await openCorpus('affectnet', { root: dir });
@@ -52,7 +52,7 @@ test('an unknown corpus name is UNKNOWN_DATASET with a did-you-mean', async () =
   await assert.rejects(openCorpus('afectnet', { root: '/nowhere' }), (e: unknown) => {
     assert.ok(e instanceof BenchError && e.code === 'UNKNOWN_DATASET');
     assert.match(e.message, /Did you mean: affectnet\?/);
-    assert.match(e.fix ?? '', /affectnet, folder, csv/);
+    assert.match(e.fix ?? '', /affectnet, folder, csv, afew, vgaf, ravdess, crema-d, affwild2, video-csv/);
     return true;
   });
   await assert.rejects(openCorpus('toString', { root: '/nowhere' }), (e: unknown) => e instanceof BenchError && e.code === 'UNKNOWN_DATASET');

@@ -6,8 +6,9 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
+import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
 
-export interface EvalCliOptions {
+export interface EvalCliOptions extends CorpusCliOptions {
   model: string;
   dataset: string;
   root?: string;
@@ -35,11 +36,11 @@ export interface EvalCliOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('evaluate a model on a corpus: accuracy, macro-F1, UAR, V/A CCC with bootstrap CIs, confusion matrix, coverage')
     .requiredOption('-m, --model <name>', 'model from the zoo (see `bench models`)')
-    .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group])')
+    .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group]) | afew | vgaf | ravdess | crema-d | affwild2 | video-csv (path,label[,group][,start,end])')
     .option('--root <dir>', 'corpus root (affectnet, folder); for csv, the folder image paths are relative to')
     .option('--manifest <file>', 'the CSV manifest (--dataset csv)')
     .option('--name <name>', "folder/csv corpora: the corpus name in records and tables (default: the root folder's name)")
@@ -76,6 +77,7 @@ Examples:
   bench eval -m faceapi_expression --dataset csv --manifest lab.csv --root ~/data/lab --json`,
     )
     .action(action(async (opts: EvalCliOptions) => runEvalCommand(opts)));
+  addVideoCorpusOptions(command);
 }
 
 async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
