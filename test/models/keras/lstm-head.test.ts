@@ -98,3 +98,24 @@ test('an LSTM whose saved weights have the wrong gate width is BAD_H5 naming the
   await writeKerasH5(bad, { modelConfig: lstmHeadConfig(LSTM_REFERENCE.dims), weights });
   await assert.rejects(readKerasH5(bad), expectBenchError('BAD_H5', /layer "lstm" \(LSTM\): weight lstm\/lstm_cell\/kernel:0 has shape \[12, 30\]/));
 });
+
+test('openTemporalHead runs the .h5 on TF.js and an ONNX export on onnxruntime, both matching torch', async () => {
+  const { openTemporalHead } = await import('../../../src/models/temporal-head.js');
+  const { lstmHeadOnnx } = await import('../../fixtures/keras/lstm-head.js');
+  const { writeFile } = await import('node:fs/promises');
+  const onnxFile = join(dir, 'lstm_head.onnx');
+  await writeFile(onnxFile, lstmHeadOnnx());
+  // Unpadded windows: a plain ONNX export has no Masking.
+  const cases = LSTM_REFERENCE.cases.filter((c) => c.name === 'full' || c.name.startsWith('short clip'));
+  const batch = { data: Float32Array.from(cases.flatMap((c) => c.input)), dims: [cases.length, T, F] };
+  for (const path of [file, onnxFile]) {
+    const head = await openTemporalHead(path, { steps: T, dim: F });
+    assert.equal(head.classes, K);
+    const probs = await head.predict(batch);
+    cases.forEach((c, i) => assert.ok(maxAbsDiff(probs.subarray(i * K, (i + 1) * K), c.probabilities) < 1e-5, `${head.engine} ${c.name}`));
+    await assert.rejects(head.predict({ data: new Float32Array(T * (F + 1)), dims: [1, T, F + 1] }), expectBenchError('BAD_INPUT', /shape \[-1, 10, 12\]/));
+    await head.dispose();
+  }
+  await assert.rejects(openTemporalHead(file, { steps: 10, dim: 512 }), expectBenchError('MODEL_IO_MISMATCH', /the input has shape \[\?, 10, 12\], windows are \[batch, 10, 512\]/));
+  await assert.rejects(openTemporalHead(join(dir, 'head.pt')), expectBenchError('UNSUPPORTED_FORMAT', /\.h5 or an \.onnx/));
+});
