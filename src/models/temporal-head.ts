@@ -3,16 +3,13 @@
  * probabilities, such as EMO-AffectNet's LSTM (10 × 512 → 7). It is not an image model, so it has no
  * model card; the file says what it takes. Keras `.h5` files run through TF.js (rebuilt from
  * `model_config`: Masking, LSTM, Dropout, Dense), ONNX exports (tf2onnx, torch) through onnxruntime.
- * Windows are built by `src/bench/temporal.ts`.
+ * Windows are built by `src/bench/temporal.ts`. TF.js is imported only when a Keras head is opened.
  */
 import { extname } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { BenchError } from '../errors.js';
-import type { Tensor } from './engines/engine.js';
+import { checkBatch, type Tensor } from './engines/engine.js';
 import { loadOrt } from './engines/onnx.js';
-import { checkBatch } from './engines/tfjs.js';
-import { initTfjsBackend, tf } from './engines/tfjs-backend.js';
-import { readKerasH5 } from './keras/load-h5.js';
 
 export interface TemporalHeadOptions {
   /** Window length the caller will feed; checked against the file when it fixes one. Default 10. */
@@ -51,6 +48,8 @@ function checkShapes(file: string, input: readonly (number | null | string)[], o
 }
 
 async function openKeras(file: string, steps: number, dim: number): Promise<TemporalHead> {
+  const { initTfjsBackend, tf } = await import('./engines/tfjs-backend.js');
+  const { readKerasH5 } = await import('./keras/load-h5.js');
   await initTfjsBackend();
   const { model } = await readKerasH5(file);
   let classes: number;

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { BenchError } from '../../errors.js';
 import type { ModelCard } from '../card.js';
-import { addEmbeddingOutput, ensureEmbeddingGraph, readGraphOutputNames, type EmbeddingGraph } from '../embedding-graph.js';
+import type { EmbeddingGraph } from '../embedding-graph.js';
 import { headRefs } from './heads.js';
 import type { Device, Engine, EngineInfo, EngineOptions, Tensor } from './engine.js';
 
@@ -79,6 +79,7 @@ export interface OnnxEngine extends Engine {
 async function sessionSource(card: ModelCard, source: OnnxEngineSource): Promise<{ path?: string; bytes?: Uint8Array; edit?: EmbeddingGraph }> {
   const emb = card.heads.embedding;
   if (emb?.from !== 'classifier-input') return source;
+  const { addEmbeddingOutput, ensureEmbeddingGraph, readGraphOutputNames } = await import('../embedding-graph.js');
   const opts = { scoresOutput: card.heads.expression.output, embeddingOutput: emb.output };
   if (source.bytes) {
     if (readGraphOutputNames(source.bytes).includes(emb.output)) return source;
