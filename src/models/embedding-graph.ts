@@ -6,7 +6,7 @@
  * logits stay bit-identical.
  *
  * The edited file is written once, as `<weights>.embedding.onnx` beside the weights (or in the weights
- * cache when that folder is read-only), with a sidecar `<weights>.embedding.json` recording its own
+ * cache when it cannot be written there), with a sidecar `<weights>.embedding.json` recording its own
  * sha256 and the sha256 of the source it was made from. A sidecar whose source hash no longer matches
  * (the weights were replaced) or whose file hash does not (the edited file was damaged) makes the edit
  * run again, and says why.
@@ -215,7 +215,7 @@ export interface EmbeddingGraph extends EmbeddingGraphRecord {
 export interface EnsureEmbeddingGraphOptions extends EmbeddingEditOptions {
   /** sha256 of the source if already known (saves a hash). */
   sourceSha256?: string;
-  /** Fallback folder when the weights' folder is not writable. Default: the weights cache (`cacheDir()`). */
+  /** Where the edit goes when it cannot be written beside the weights. Default: the weights cache (`cacheDir()`). */
   cacheDir?: string;
 }
 
@@ -231,11 +231,6 @@ async function readRecord(path: string): Promise<EmbeddingGraphRecord | undefine
   } catch {
     return undefined;
   }
-}
-
-function isPermissionError(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
 }
 
 /**
@@ -276,7 +271,10 @@ export async function ensureEmbeddingGraph(sourcePath: string, opts: EnsureEmbed
     dim: cut.dim,
     classifier: { node: cut.node, opType: cut.opType, input: cut.input },
   };
-  for (const [i, p] of places.entries()) {
+  // Beside the weights first; any failure there (read-only folder, a name taken by a directory) falls
+  // back to the cache, and only a failure in both is an error.
+  let besideError: unknown;
+  for (const p of places) {
     try {
       await mkdir(dirname(p.onnx), { recursive: true });
       // The model first, the record last: a record always describes a complete file.
@@ -284,7 +282,15 @@ export async function ensureEmbeddingGraph(sourcePath: string, opts: EnsureEmbed
       await writeFileAtomic(p.json, JSON.stringify(record, null, 2) + '\n');
       return { ...record, path: p.onnx, written };
     } catch (e) {
-      if (i === places.length - 1 || !isPermissionError(e)) throw e;
+      if (besideError === undefined) {
+        besideError = e;
+        continue;
+      }
+      throw new BenchError('BAD_INPUT', `cannot write the embedding graph of ${sourcePath}: beside the weights (${(besideError as Error).message}) nor in ${cache} (${(e as Error).message})`, {
+        file: p.onnx,
+        fix: `make ${dirname(sourcePath)} or the weights cache (${cache}, set by FER_BENCH_CACHE) writable`,
+        cause: e,
+      });
     }
   }
   throw new Error('unreachable');

@@ -171,3 +171,23 @@ test('the ONNX engine runs the edit for a card whose embedding comes from the cl
   assert.equal(mem.embeddingGraph, undefined);
   await mem.dispose();
 });
+
+test('when the edit cannot be written beside the weights it goes to the cache, and is found there next time', async () => {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = await tempDir('embedding-ro');
+  const cache = await tempDir('embedding-cache');
+  const src = join(dir, 'tiny.onnx');
+  await writeFile(src, matmulModel());
+  // A directory where the edited file would go stands in for a read-only folder (root ignores permissions).
+  await mkdir(join(dir, 'tiny.embedding.onnx'));
+  const first = await ensureEmbeddingGraph(src, { scoresOutput: 'output', cacheDir: cache });
+  assert.equal(first.path, join(cache, 'tiny.embedding.onnx'));
+  assert.equal(first.written, 'new');
+  const again = await ensureEmbeddingGraph(src, { scoresOutput: 'output', cacheDir: cache });
+  assert.equal(again.path, first.path);
+  assert.equal(again.written, false);
+  // Neither place writable: one error naming both.
+  const cacheBlocked = await tempDir('embedding-cache2');
+  await mkdir(join(cacheBlocked, 'tiny.embedding.onnx'));
+  await assert.rejects(ensureEmbeddingGraph(src, { scoresOutput: 'output', cacheDir: cacheBlocked }), expectBenchError('BAD_INPUT', /cannot write the embedding graph of .*tiny\.onnx: beside the weights .* nor in /, /writable/));
+});
