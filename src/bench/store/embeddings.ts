@@ -345,14 +345,24 @@ export async function openEmbeddingReader(file: string): Promise<EmbeddingReader
       const list = index.get(id);
       if (!list) return undefined;
       const bytes = 4 * scan.dim;
-      return Promise.all(
-        list.map(async (e) => {
+      // Records of one id share a length; frames written one after another are read in one span.
+      const stride = recordBytes(Buffer.byteLength(id, 'utf8'), scan.dim);
+      const byOffset = [...list].sort((a, b) => a.offset - b.offset);
+      const vectors = new Map<EmbeddingEntry, Float32Array>();
+      for (let i = 0; i < byOffset.length; ) {
+        let j = i + 1;
+        while (j < byOffset.length && byOffset[j].offset === byOffset[j - 1].offset + stride) j++;
+        const span = Buffer.alloc((j - i - 1) * stride + bytes);
+        await fh.read(span, 0, span.length, byOffset[i].offset);
+        for (let k = i; k < j; k++) {
           // A fresh, aligned buffer per vector: the caller owns it.
           const vector = new Float32Array(scan.dim);
-          await fh.read(new Uint8Array(vector.buffer), 0, bytes, e.offset);
-          return { frame: e.frame, vector };
-        }),
-      );
+          new Uint8Array(vector.buffer).set(span.subarray((k - i) * stride, (k - i) * stride + bytes));
+          vectors.set(byOffset[k], vector);
+        }
+        i = j;
+      }
+      return list.map((e) => ({ frame: e.frame, vector: vectors.get(e)! }));
     },
     close: () => fh.close(),
   };
