@@ -132,7 +132,9 @@ export function findClassifier(model: IModelProto, scoresOutput: string, where =
         const alpha = node.attribute?.find((x) => x.name === 'alpha')?.f ?? 1;
         const beta = node.attribute?.find((x) => x.name === 'beta')?.f ?? 1;
         if (alpha !== 1 || beta !== 1) throw noClassifier(where, scoresOutput, path, `the Gemm scales (alpha ${alpha}, beta ${beta})`);
-        bias = floatData(consts.get(c)!);
+        const own = floatData(consts.get(c)!);
+        // A bias Add after the Gemm adds to the Gemm's own bias.
+        bias = bias && bias.length === own.length ? own.map((v, i) => v + bias![i]) : own;
       }
       return { node: name, opType: op, input: a, dim, weight: { out, data }, bias };
     }
