@@ -170,6 +170,9 @@ test('the ONNX engine runs the edit for a card whose embedding comes from the cl
   assert.deepEqual([...mem.outputNames], ['output', 'embedding']);
   assert.equal(mem.embeddingGraph, undefined);
   await mem.dispose();
+  // A card whose embedding length is not the classifier's input width is refused, not sliced.
+  const wrong = card({ ...c, architecture: 'efficientnet_b0', size: S, heads: { ...c.heads, embedding: { output: 'embedding', length: 1280, from: 'classifier-input' } } });
+  await assert.rejects(createOnnxEngine(wrong, { path: src }), expectBenchError('MODEL_IO_MISMATCH', /classifier's input is 5-d, the card of .* says its embedding is 1280-d/, /length to 5/));
 });
 
 test('when the edit cannot be written beside the weights it goes to the cache, and is found there next time', async () => {

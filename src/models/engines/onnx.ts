@@ -81,11 +81,24 @@ async function sessionSource(card: ModelCard, source: OnnxEngineSource): Promise
   if (emb?.from !== 'classifier-input') return source;
   const { addEmbeddingOutput, ensureEmbeddingGraph, readGraphOutputNames } = await import('../embedding-graph.js');
   const opts = { scoresOutput: card.heads.expression.output, embeddingOutput: emb.output };
+  // The edit's output is the embedding whole: a card length other than its width is a wrong card, not a slice.
+  const checkWidth = (dim: number, where: string) => {
+    if (emb.length !== undefined && (emb.start ?? 0) + emb.length !== dim) {
+      throw new BenchError('MODEL_IO_MISMATCH', `${where}: the final classifier's input is ${dim}-d, the card of ${card.name} says its embedding is ${emb.length}-d`, {
+        file: source.path,
+        fix: `set heads.embedding.length to ${dim} (or check that the file is the published one for this card)`,
+      });
+    }
+  };
   if (source.bytes) {
     if (readGraphOutputNames(source.bytes).includes(emb.output)) return source;
-    return { bytes: addEmbeddingOutput(source.bytes, { ...opts, where: `<in-memory ${card.name}>` }).bytes };
+    const where = `<in-memory ${card.name}>`;
+    const edited = addEmbeddingOutput(source.bytes, { ...opts, where });
+    checkWidth(edited.cut.dim, where);
+    return { bytes: edited.bytes };
   }
   const edit = await ensureEmbeddingGraph(source.path!, { ...opts, sourceSha256: source.sha256 });
+  checkWidth(edit.dim, source.path!);
   return { path: edit.path, edit };
 }
 
