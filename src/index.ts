@@ -11,6 +11,8 @@ export { pull } from './models/download.js';
 export { openModel, type OpenedModel, type OpenModelOptions } from './models/open.js';
 export { buildReplica } from './models/replicas/index.js';
 export type { Engine, EngineInfo, EngineOptions, Tensor, Device } from './models/engines/engine.js';
+export { ensureEmbeddingGraph, addEmbeddingOutput, type EmbeddingGraph } from './models/embedding-graph.js';
+export { openTemporalHead, type TemporalHead } from './models/temporal-head.js';
 
 // Corpora and label spaces.
 export { EMOTIONS, toEmotion, type Emotion, type ClassName } from './datasets/emotions.js';
@@ -31,6 +33,8 @@ export { runCorpus, type RunnerOptions } from './bench/runner.js';
 export { runDemo, type DemoResult } from './bench/demo.js';
 export { saveRunRecord } from './bench/run-store.js';
 export { openStore, readStore, listStores } from './bench/store.js';
+export { openEmbeddingWriter, openEmbeddingReader, scanEmbeddings, type EmbeddingRecord } from './bench/store/embeddings.js';
+export { emoSampledFrames, emoWindows, windowBatch, videoDecision, type VideoDecision } from './bench/temporal.js';
 export * as metrics from './bench/metrics/index.js';
 export type { RunRecord, PredictionRecord, LatencyStats, Provenance } from './bench/records.js';
 

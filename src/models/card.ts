@@ -80,11 +80,19 @@ export const HeadRef = z.object({
 });
 export type HeadRef = z.infer<typeof HeadRef>;
 
+/**
+ * The embedding head. `from: 'classifier-input'` says the published file has no such output: the ONNX
+ * engine adds one by a graph edit (the input of the final Gemm/MatMul behind the expression output,
+ * see src/models/embedding-graph.ts), cached beside the weights as `<weights>.embedding.onnx`.
+ */
+export const EmbeddingHeadRef = HeadRef.extend({ from: z.enum(['classifier-input']).optional() });
+export type EmbeddingHeadRef = z.infer<typeof EmbeddingHeadRef>;
+
 export const Heads = z.object({
   expression: HeadRef.extend({ kind: z.enum(['logits', 'probabilities']) }),
   valence: HeadRef.optional(),
   arousal: HeadRef.optional(),
-  embedding: HeadRef.optional(),
+  embedding: EmbeddingHeadRef.optional(),
 });
 export type Heads = z.infer<typeof Heads>;
 

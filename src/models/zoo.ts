@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BenchError } from '../errors.js';
 import { PUBLISHED_DEFAULTS, publishedApplies } from './published.js';
 import { suggestion } from '../util/did-you-mean.js';
-import { HeadRef, Heads, InputSpec, ModelCard, PublishedResult, WeightsFile, Zoo } from './card.js';
+import { EmbeddingHeadRef, HeadRef, Heads, InputSpec, ModelCard, PublishedResult, WeightsFile, Zoo } from './card.js';
 
 /** Environment variable naming a user zoo file merged over the default one. */
 export const ZOO_ENV = 'FER_BENCH_ZOO';
@@ -100,6 +100,8 @@ function describePath(raw: unknown, path: readonly PropertyKey[]): string {
 
 const CARD_FIELDS = Object.keys(ModelCard.shape);
 const HEAD_FIELDS = [...Object.keys(HeadRef.shape), 'kind'];
+/** The embedding head also knows `from` (a graph edit makes its output). */
+const EMBEDDING_HEAD_FIELDS = Object.keys(EmbeddingHeadRef.shape);
 /** Known keys of the card's nested objects, by field name. */
 const NESTED_FIELDS: Record<string, string[]> = {
   weights: Object.keys(WeightsFile.shape),
@@ -124,7 +126,7 @@ function checkUnknownFields(raw: { models: unknown[] }, file: string): void {
     const c = card as Record<string, unknown>;
     check(c, CARD_FIELDS, '');
     for (const [field, known] of Object.entries(NESTED_FIELDS)) check(c[field], known, `${field}.`);
-    for (const head of Object.keys(Heads.shape)) check((c.heads as Record<string, unknown> | undefined)?.[head], HEAD_FIELDS, `heads.${head}.`);
+    for (const head of Object.keys(Heads.shape)) check((c.heads as Record<string, unknown> | undefined)?.[head], head === 'embedding' ? EMBEDDING_HEAD_FIELDS : HEAD_FIELDS, `heads.${head}.`);
     if (Array.isArray(c.published)) c.published.forEach((p, j) => check(p, Object.keys(PublishedResult.shape), `published[${j}].`));
   });
 }

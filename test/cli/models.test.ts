@@ -36,7 +36,7 @@ test('bench models --json lists every card with its weights status', async () =>
   const mtl = byName.get('enet_b0_8_va_mtl')!;
   assert.deepEqual(
     { format: mtl.format, input: mtl.input, n: mtl.classes.length, heads: mtl.heads, pub: mtl.published, status: mtl.weights.status },
-    { format: 'onnx', input: '224 RGB NCHW', n: 8, heads: '8 logits+VA', pub: { affectnet8: 61.93, affectnet7: 64.94 }, status: 'missing' },
+    { format: 'onnx', input: '224 RGB NCHW', n: 8, heads: '8 logits+VA+emb1280', pub: { affectnet8: 61.93, affectnet7: 64.94 }, status: 'missing' },
   );
   assert.ok(mtl.weights.searched!.includes(join(tmp, 'cache', 'enet_b0_8_va_mtl.onnx')));
   assert.equal(byName.get('mobilenet_7')!.published.affectnet8, null);
@@ -56,7 +56,7 @@ test('files dropped into ./models are hashed and judged against the published ch
   assert.equal(text.exitCode, undefined);
   const header = text.stdout.split('\n')[0]!;
   for (const h of ['name', 'format', 'input', 'classes', 'heads', 'AffectNet-8', 'AffectNet-7', 'weights']) assert.match(header, new RegExp(h));
-  assert.match(text.stdout, /enet_b0_8_va_mtl\s+onnx\s+224 RGB NCHW\s+8\s+8 logits\+VA\s+61\.93\s+64\.94\s+CHECKSUM MISMATCH/);
+  assert.match(text.stdout, /enet_b0_8_va_mtl\s+onnx\s+224 RGB NCHW\s+8\s+8 logits\+VA\+emb1280\s+61\.93\s+64\.94\s+CHECKSUM MISMATCH/);
   assert.match(text.stdout, /weights cache: /);
 });
 

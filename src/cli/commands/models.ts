@@ -124,7 +124,7 @@ function formatCard(card: ModelCard, lookup: WeightsLookup): string {
     head('expression', heads.expression, ` ${heads.expression.kind}`),
     head('valence', heads.valence),
     head('arousal', heads.arousal),
-    head('embedding', heads.embedding),
+    head('embedding', heads.embedding, heads.embedding?.from === 'classifier-input' ? ", added by a graph edit (the final classifier's input)" : ''),
     ['classes', card.classes.join(', ')],
     card.exportHint ? ['export', card.exportHint] : undefined,
   ];

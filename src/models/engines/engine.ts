@@ -3,6 +3,8 @@
  * takes one pre-processed float32 batch in the card's layout and returns the raw named outputs; the
  * heads (logits, valence, arousal, embedding) are read from them by `readHeads` in `heads.ts`.
  */
+import { BenchError } from '../../errors.js';
+
 export interface Tensor {
   data: Float32Array;
   dims: readonly number[];
@@ -39,4 +41,18 @@ export interface Engine {
   readonly outputNames: readonly string[];
   run(input: Tensor): Promise<Record<string, Tensor>>;
   dispose(): Promise<void>;
+}
+
+/** BAD_INPUT unless `input` is a batch of the expected shape with matching data length. */
+export function checkBatch(input: Tensor, expected: readonly number[], model: string): void {
+  const count = input.dims.reduce((a, b) => a * b, 1);
+  const ok =
+    input.dims.length === expected.length &&
+    input.dims.every((d, i) => (expected[i] === -1 ? d > 0 : d === expected[i])) &&
+    count === input.data.length;
+  if (!ok) {
+    throw new BenchError('BAD_INPUT', `${model} takes a float32 batch of shape [${expected.join(', ')}], got [${input.dims.join(', ')}] with ${input.data.length} values`, {
+      fix: 'preprocess with the model card (size, layout) before calling the engine',
+    });
+  }
 }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { BenchError } from '../../errors.js';
 import type { ModelCard } from '../card.js';
+import type { EmbeddingGraph } from '../embedding-graph.js';
 import { headRefs } from './heads.js';
 import type { Device, Engine, EngineInfo, EngineOptions, Tensor } from './engine.js';
 
@@ -59,11 +60,46 @@ export interface OnnxEngineSource {
   /** Path of the .onnx file, or its bytes (replicas are built in memory). */
   path?: string;
   bytes?: Uint8Array;
+  /** sha256 of the file at `path`, when the caller already has it (saves hashing it for the embedding edit). */
+  sha256?: string;
 }
 
 /** An ONNX engine also exposes its session, so benchmarks can time a bare `session.run` loop beside it. */
 export interface OnnxEngine extends Engine {
   readonly session: OrtSession;
+  /** The embedding graph edit the session runs, when the card's embedding head is `from: 'classifier-input'` (provenance: its own sha256). */
+  readonly embeddingGraph?: EmbeddingGraph;
+}
+
+/**
+ * What to load for the card: the file itself, or its embedding edit when the card's embedding head
+ * comes `from: 'classifier-input'` (made once and cached beside the weights, see embedding-graph.ts).
+ * In-memory bytes are edited in memory, and only when they lack the output (replicas already have it).
+ */
+async function sessionSource(card: ModelCard, source: OnnxEngineSource): Promise<{ path?: string; bytes?: Uint8Array; edit?: EmbeddingGraph }> {
+  const emb = card.heads.embedding;
+  if (emb?.from !== 'classifier-input') return source;
+  const { addEmbeddingOutput, ensureEmbeddingGraph, readGraphOutputNames } = await import('../embedding-graph.js');
+  const opts = { scoresOutput: card.heads.expression.output, embeddingOutput: emb.output };
+  // The edit's output is the embedding whole: a card length other than its width is a wrong card, not a slice.
+  const checkWidth = (dim: number, where: string) => {
+    if (emb.length !== undefined && (emb.start ?? 0) + emb.length !== dim) {
+      throw new BenchError('MODEL_IO_MISMATCH', `${where}: the final classifier's input is ${dim}-d, the card of ${card.name} says its embedding is ${emb.length}-d`, {
+        file: source.path,
+        fix: `set heads.embedding.length to ${dim} (or check that the file is the published one for this card)`,
+      });
+    }
+  };
+  if (source.bytes) {
+    if (readGraphOutputNames(source.bytes).includes(emb.output)) return source;
+    const where = `<in-memory ${card.name}>`;
+    const edited = addEmbeddingOutput(source.bytes, { ...opts, where });
+    checkWidth(edited.cut.dim, where);
+    return { bytes: edited.bytes };
+  }
+  const edit = await ensureEmbeddingGraph(source.path!, { ...opts, sourceSha256: source.sha256 });
+  checkWidth(edit.dim, source.path!);
+  return { path: edit.path, edit };
 }
 
 export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource, opts: EngineOptions = {}): Promise<OnnxEngine> {
@@ -72,6 +108,7 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   if (!support.ok) throw new BenchError('DEVICE_UNAVAILABLE', `device "${device}" is not available: ${support.reason}`, { fix: support.fix });
   const ort = await loadOrt();
   const where = source.path ?? `<in-memory ${card.name}>`;
+  const load = await sessionSource(card, source);
   const options: OrtSession.SessionOptions = {
     executionProviders: [PROVIDERS[device as Exclude<Device, 'wasm'>].ep],
     graphOptimizationLevel: opts.graphOptimization ?? 'all',
@@ -81,7 +118,7 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   };
   let session: OrtSession;
   try {
-    session = source.bytes ? await ort.InferenceSession.create(source.bytes, options) : await ort.InferenceSession.create(source.path!, options);
+    session = load.bytes ? await ort.InferenceSession.create(load.bytes, options) : await ort.InferenceSession.create(load.path!, options);
   } catch (e) {
     throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where}: ${(e as Error).message.split('\n')[0]}`, {
       file: source.path,
@@ -94,6 +131,7 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   return {
     info,
     session,
+    embeddingGraph: load.edit,
     inputName: card.input.name,
     inputShape,
     outputNames: session.outputNames,

@@ -14,11 +14,14 @@ import { suggestion } from '../../util/did-you-mean.js';
 import type { ModelCard } from '../card.js';
 import { layerOutputNames, withLayerOutputs } from '../keras/layer-outputs.js';
 import { loadKerasH5 } from '../keras/load-h5.js';
-import type { Engine, EngineInfo, EngineOptions, Tensor } from './engine.js';
+import { checkBatch, type Engine, type EngineInfo, type EngineOptions, type Tensor } from './engine.js';
 import { headRefs } from './heads.js';
 import { cardInputShape } from './onnx.js';
 import { initTfjsBackend, tf, type TfjsBackendOptions } from './tfjs-backend.js';
 import { loadTfjsModelFile } from './tfjs-file-io.js';
+
+// Re-exported where it used to live (face-api imports it from here).
+export { checkBatch };
 
 export type TfjsModel = tfTypes.LayersModel | tfTypes.GraphModel;
 
@@ -81,20 +84,6 @@ function checkInput(card: ModelCard, model: TfjsModel, where: string): number[] 
     });
   }
   return expected;
-}
-
-/** BAD_INPUT unless `input` is a batch of the expected shape with matching data length. */
-export function checkBatch(input: Tensor, expected: readonly number[], model: string): void {
-  const count = input.dims.reduce((a, b) => a * b, 1);
-  const ok =
-    input.dims.length === expected.length &&
-    input.dims.every((d, i) => (expected[i] === -1 ? d > 0 : d === expected[i])) &&
-    count === input.data.length;
-  if (!ok) {
-    throw new BenchError('BAD_INPUT', `${model} takes a float32 batch of shape [${expected.join(', ')}], got [${input.dims.join(', ')}] with ${input.data.length} values`, {
-      fix: 'preprocess with the model card (size, layout) before calling the engine',
-    });
-  }
 }
 
 /**

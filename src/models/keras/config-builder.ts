@@ -50,6 +50,18 @@ export interface DenseOptions {
   l2?: number;
 }
 
+export interface LstmOptions {
+  units: number;
+  /** Default false. */
+  returnSequences?: boolean;
+  /** Default 'tanh'. */
+  activation?: string;
+  /** Default 'sigmoid' (tf.keras 2; Keras ≤ 2.2 defaulted to 'hard_sigmoid'). */
+  recurrentActivation?: string;
+  /** L2 factor of a kernel regularizer (EMO-AffectNet's head has 1e-3). Default none. */
+  l2?: number;
+}
+
 /** A Functional model under construction; layer methods take the input layer's name and return the new layer's name. */
 export class KerasFunctionalBuilder {
   private readonly layers: KerasLayerConfig[] = [];
@@ -69,7 +81,7 @@ export class KerasFunctionalBuilder {
     return name;
   }
 
-  /** An InputLayer of `[height, width, channels]` (batch free). */
+  /** An InputLayer of the given per-item shape (batch free), e.g. `[height, width, channels]` or `[time, features]`. */
   input(name: string, shape: readonly number[]): string {
     this.layers.push({
       class_name: 'InputLayer',
@@ -195,6 +207,46 @@ export class KerasFunctionalBuilder {
         activity_regularizer: null,
         kernel_constraint: null,
         bias_constraint: null,
+      },
+      [x],
+    );
+  }
+
+  /** `Masking(mask_value)`: a time step whose features all equal the value is skipped by the recurrent layers after it. */
+  masking(x: string, name: string, maskValue = 0): string {
+    return this.layer('Masking', name, { mask_value: maskValue }, [x]);
+  }
+
+  /** An LSTM with every key tf.keras 2.4's `LSTM.get_config()` writes. */
+  lstm(x: string, name: string, o: LstmOptions): string {
+    return this.layer(
+      'LSTM',
+      name,
+      {
+        return_sequences: o.returnSequences ?? false,
+        return_state: false,
+        go_backwards: false,
+        stateful: false,
+        unroll: false,
+        time_major: false,
+        units: o.units,
+        activation: o.activation ?? 'tanh',
+        recurrent_activation: o.recurrentActivation ?? 'sigmoid',
+        use_bias: true,
+        kernel_initializer: glorotUniform,
+        recurrent_initializer: { class_name: 'Orthogonal', config: { gain: 1.0, seed: null } },
+        bias_initializer: zeros,
+        unit_forget_bias: true,
+        kernel_regularizer: o.l2 === undefined ? null : { class_name: 'L2', config: { l2: o.l2 } },
+        recurrent_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        recurrent_constraint: null,
+        bias_constraint: null,
+        dropout: 0.0,
+        recurrent_dropout: 0.0,
+        implementation: 2,
       },
       [x],
     );

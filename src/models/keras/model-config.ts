@@ -9,7 +9,9 @@
  * - regularizers and constraints (training-only; tf.keras ≥ 2.3 writes `L2`, which tfjs does not know) → dropped;
  * - dtype policies (`{"class_name": "Policy"}`, mixed precision) → `float32` (the saved weights are float32);
  * - BatchNormalization `axis: [3]` (a built layer's list) → `3`;
- * - ReLU `negative_slope`/`threshold`, pooling `keepdims`, Conv2D `groups` > 1, ragged/sparse inputs,
+ * - LSTM `time_major`/`implementation` (the layout is checked, the gate batching does not change the result) → dropped;
+ * - ReLU `negative_slope`/`threshold`, pooling `keepdims`, Conv2D `groups` > 1, time-major, stateful or
+ *   state-returning LSTMs, ragged/sparse inputs,
  *   nested models, custom or Lambda layers → refused.
  * Only the layer classes in `SUPPORTED_LAYERS` are accepted.
  */
@@ -58,6 +60,9 @@ export const SUPPORTED_LAYERS: ReadonlySet<string> = new Set([
   'Average',
   'Maximum',
   'Minimum',
+  // The temporal heads (EMO-AffectNet: Masking → LSTM → Dropout → LSTM → Dropout → Dense).
+  'Masking',
+  'LSTM',
 ]);
 
 /** Activation names (Keras spelling) tfjs computes the same way Keras does. */
@@ -153,9 +158,11 @@ function adaptLayer(layer: KerasLayerConfig, file: string): void {
   } else if (c.dtype !== undefined && c.dtype !== null && c.dtype !== 'float32') {
     throw unsupported(file, layer, `has dtype ${JSON.stringify(c.dtype)} (only float32 is supported)`);
   }
-  const act = c.activation;
-  if (act !== undefined && act !== null && (typeof act !== 'string' || !SUPPORTED_ACTIVATIONS.has(act))) {
-    throw unsupported(file, layer, `uses activation ${JSON.stringify(act)}`);
+  for (const key of ['activation', 'recurrent_activation']) {
+    const act = c[key];
+    if (act !== undefined && act !== null && (typeof act !== 'string' || !SUPPORTED_ACTIVATIONS.has(act))) {
+      throw unsupported(file, layer, `uses ${key.replace('_', ' ')} ${JSON.stringify(act)}`);
+    }
   }
 
   switch (cls) {
@@ -186,6 +193,15 @@ function adaptLayer(layer: KerasLayerConfig, file: string): void {
     case 'SeparableConv2D':
       if (typeof c.groups === 'number' && c.groups !== 1) throw unsupported(file, layer, `is a grouped convolution (groups ${c.groups})`);
       delete c.groups;
+      break;
+    case 'LSTM':
+      // tfjs's LSTM is batch-major, stateless and returns one tensor; it would read these options wrongly or not at all.
+      if (c.time_major === true) throw unsupported(file, layer, 'is time-major (time_major), which TF.js cannot run');
+      if (c.stateful === true) throw unsupported(file, layer, 'is stateful');
+      if (c.return_state === true) throw unsupported(file, layer, 'returns its states (return_state)');
+      delete c.time_major;
+      // Keras's implementation 1/2 differ only in how the gates are batched, not in the result.
+      delete c.implementation;
       break;
   }
 }
