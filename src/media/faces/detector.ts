@@ -29,6 +29,8 @@ export interface FrameContext {
   clip?: string;
   /** 0-based frame index in the clip. */
   frame?: number;
+  /** The frame's file carries the `noface` marker (pre-extracted crops). */
+  noface?: boolean;
 }
 
 export interface DetectorIdentity {

@@ -12,7 +12,8 @@
  *   which is how HSEmotion extracted AFEW and VGAF frames).
  * - Backpressure: stdout is read only when the consumer asks for the next frame, so when inference lags,
  *   Node's buffer fills (one highWaterMark), then the pipe, then ffmpeg blocks in write(). Memory is a
- *   few frames whatever the clip length. Leaving the loop early (break, throw) kills ffmpeg.
+ *   few frames whatever the clip length (`readAhead` frames decoded in advance, default 2, so that
+ *   decoding overlaps inference). Leaving the loop early (break, throw) kills ffmpeg.
  * - Every frame is decoded (inter-frame codecs need them all); sampling only decides which are yielded,
  *   so indices are exact.
  * - A failure after opening (a truncated file with an intact header) throws `VideoSkipError`
@@ -24,6 +25,7 @@ import { BenchError } from '../../errors.js';
 import { rgbImage, type RgbImage } from '../image.js';
 import { ffmpegMissing, lastMessage, requireTool, toolCommand } from './ffmpeg.js';
 import { probeVideo, type VideoInfo } from './probe.js';
+import { readAhead } from './read-ahead.js';
 import { frameSampler, type SamplingPolicy } from './sampling.js';
 import { VideoSkipError, videoSkip, type VideoResult } from './skip.js';
 
@@ -39,6 +41,11 @@ export interface DecodeOptions {
    * scaler. Default none: frames at the clip's size. `VideoFrame.scale` says how to map boxes back.
    */
   maxWidth?: number;
+  /**
+   * Frames decoded ahead of the consumer, so decoding overlaps inference; default 2. Memory holds this
+   * many frames plus one pipe buffer.
+   */
+  readAhead?: number;
 }
 
 export interface VideoFrame {
@@ -94,12 +101,13 @@ export async function openVideo(path: string, opts: DecodeOptions = {}): Promise
   const keep = frameSampler(opts.sampling ?? { kind: 'every' }, info.fps);
   const size = outputSize(info, opts.maxWidth);
   const stats: DecodeStats = { bytesRead: 0, framesDecoded: 0 };
+  const depth = opts.readAhead ?? 2;
   const clip: VideoClip = {
     path,
     info,
     ...size,
     stats,
-    frames: { [Symbol.asyncIterator]: () => streamFrames(path, info, size, keep, start, end, stats)[Symbol.asyncIterator]() },
+    frames: { [Symbol.asyncIterator]: () => readAhead(streamFrames(path, info, size, keep, start, end, stats), depth)[Symbol.asyncIterator]() },
   };
   return { ok: true, clip };
 }
@@ -125,6 +133,7 @@ async function* streamFrames(
   if (size.width !== info.width) args.push('-vf', `scale=${size.width}:${size.height}:flags=bilinear`);
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   const child = spawn(toolCommand('ffmpeg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', () => undefined); // reported through `spawnError`; a later kill() failure is moot
   const spawnError = once(child, 'spawn').then(() => undefined, (e: unknown) => e);
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let stderr = '';

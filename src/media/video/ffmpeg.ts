@@ -59,6 +59,6 @@ export function runTool(tool: FfTool, args: string[], input?: Uint8Array): Promi
 
 /** ffmpeg's last meaningful stderr line: the one sentence a skip detail quotes. */
 export function lastMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/Last message repeated/.test(l));
   return lines.at(-1) ?? 'no message';
 }

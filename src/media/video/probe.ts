@@ -81,7 +81,7 @@ export async function probeVideo(path: string): Promise<ProbeResult> {
   if (!(frameCount > 0)) return videoSkip('video-no-frames', 'the video stream holds no frame', path);
   const header = Number(st.nb_frames);
   if (Number.isFinite(header) && header > frameCount) {
-    return videoSkip('video-unreadable', `truncated: the header lists ${header} frames, the file holds ${frameCount}`, path);
+    return videoSkip('video-unreadable', `truncated or corrupt: the header lists ${header} frames, only ${frameCount} can be read`, path);
   }
   let fps = rate(st.avg_frame_rate);
   if (!(fps > 0)) fps = rate(st.r_frame_rate);
