@@ -219,3 +219,8 @@ async function* streamFrames(
     }
   }
 }
+
+/** The decode settings that decide which frames exist and their size: part of a detection cache key. */
+export function decodeKey(opts: DecodeOptions = {}): Record<string, unknown> {
+  return { sampling: opts.sampling ?? { kind: 'every' }, start: opts.start ?? 0, end: opts.end ?? null, maxWidth: opts.maxWidth ?? null };
+}

@@ -66,3 +66,29 @@ test('bad pixels and a bad threshold are BAD_INPUT', async () => {
   await assert.rejects(detector.detect({ data: new Uint8Array(10), width: 4, height: 4 }), (e: unknown) => e instanceof BenchError && e.code === 'BAD_INPUT');
   await assert.rejects(createSsdDetector({ minConfidence: 2 }), (e: unknown) => e instanceof BenchError && e.code === 'BAD_INPUT');
 });
+
+test('on a generated clip: the face on every face frame, none on the no-face frames (a short clip: this detector is slow)', async () => {
+  const { openVideo } = await import('../../../src/media/video/decode.js');
+  const { writeFaceClip, FIXTURE_PHOTOS } = await import('../../../src/media/video/fixture.js');
+  const { iou } = await import('../../../src/media/faces/geometry.js');
+  const { tempDir } = await import('../../datasets/tmpdir.js');
+  const { astronaut, coffee } = FIXTURE_PHOTOS;
+  const truth = await writeFaceClip(`${await tempDir('ssd-clip')}/c.mp4`, {
+    segments: [
+      { photo: astronaut, frames: 5, from: { zoom: 4, dx: 0.3 }, to: { zoom: 2.5 } },
+      { photo: coffee, frames: 3, from: { zoom: 0.8 } },
+      { photo: astronaut, frames: 3, from: { zoom: 2 } },
+    ],
+  });
+  const opened = await openVideo(truth.path);
+  assert.ok(opened.ok);
+  let found = 0, falseAlarms = 0;
+  for await (const f of opened.clip.frames) {
+    const expected = truth.frames[f.index].face;
+    const faces = await detector.detect(f.image);
+    if (!expected) falseAlarms += faces.length;
+    else if (faces.length > 0 && iou(faces[0].box, expected) > 0.5) found++;
+  }
+  assert.equal(found, 8);
+  assert.equal(falseAlarms, 0);
+});
