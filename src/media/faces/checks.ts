@@ -18,3 +18,9 @@ export function checkUnit(name: string, value: number): number {
   }
   return value;
 }
+
+/** A minimum face side in pixels (0 keeps every face). */
+export function checkMinFaceSize(value: number): number {
+  if (!(value >= 0)) throw new BenchError('BAD_INPUT', `minFaceSize must be ≥ 0 pixels, got ${value}`, { fix: 'pass e.g. minFaceSize: 32' });
+  return value;
+}

@@ -5,12 +5,11 @@
  * best score first.
  */
 import { join } from 'node:path';
-import { BenchError } from '../../errors.js';
 import { initTfjsBackend, tf, type TfjsBackendOptions } from '../../models/engines/tfjs-backend.js';
 import { faceApiModelDir, loadFaceApi, loadFaceApiNet } from '../../models/faceapi.js';
 import { sha256File } from '../../util/hash.js';
 import type { RgbImage } from '../image.js';
-import { checkRgb, checkUnit } from './checks.js';
+import { checkMinFaceSize, checkRgb, checkUnit } from './checks.js';
 import type { DetectedFace, FaceDetector } from './detector.js';
 import { clipBox } from './geometry.js';
 
@@ -31,8 +30,7 @@ export interface SsdDetectorOptions {
 export async function createSsdDetector(opts: SsdDetectorOptions = {}): Promise<FaceDetector> {
   const minConfidence = checkUnit('minConfidence', opts.minConfidence ?? 0.5);
   const maxResults = opts.maxResults ?? 100;
-  const minFaceSize = opts.minFaceSize ?? 0;
-  if (!(minFaceSize >= 0)) throw new BenchError('BAD_INPUT', `minFaceSize must be ≥ 0 pixels, got ${minFaceSize}`, { fix: 'pass e.g. minFaceSize: 32' });
+  const minFaceSize = checkMinFaceSize(opts.minFaceSize ?? 0);
   await initTfjsBackend({ backend: opts.backend });
   const faceapi = await loadFaceApi();
   const modelDir = opts.modelDir ?? faceApiModelDir();

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { detectorKey, type FaceDetector } from '../../../src/media/faces/detector.js';
@@ -41,6 +42,34 @@ test('finds the astronaut, with five landmarks where a face has them', async () 
   assert.ok(le[1] < nose[1] && nose[1] < lm[1] && nose[1] < rm[1], 'eyes above the nose above the mouth');
   // Eyes about 45 px apart in this 94-px-wide box (a wrong landmark scale puts them 200 px apart).
   assert.ok(re[0] - le[0] > 30 && re[0] - le[0] < 60, `eye distance ${re[0] - le[0]}`);
+});
+
+test('agrees with the reference: the same weights on OpenCV DNN, decoded in numpy as insightface does', async () => {
+  const ref = JSON.parse(readFileSync(new URL('../../fixtures/faces/retinaface-reference.json', import.meta.url), 'utf8')) as {
+    confidence: number;
+    images: Record<string, Array<{ box: number[]; score: number; landmarks: number[][] }>>;
+  };
+  const paths: Record<string, string> = {
+    astronaut: FIXTURE_PHOTOS.astronaut.path,
+    coffee: FIXTURE_PHOTOS.coffee.path,
+    sample1: join(FACEAPI_DEMO, 'sample1.jpg'),
+    sample5: join(FACEAPI_DEMO, 'sample5.jpg'),
+  };
+  const loose = await createRetinaFaceDetector({ confidence: ref.confidence });
+  for (const [name, expected] of Object.entries(ref.images)) {
+    const got = await loose.detect(await load(paths[name]));
+    assert.equal(got.length, expected.length, name);
+    // Measured: within 4e-5 px (ORT vs OpenCV float noise; sharp and cv2 decode these files identically).
+    const tol = 0.01;
+    got.forEach((f, i) => {
+      const e = expected[i];
+      const b = [f.box.x, f.box.y, f.box.width, f.box.height];
+      b.forEach((v, k) => assert.ok(Math.abs(v - e.box[k]) < tol, `${name} face ${i} box[${k}]: ${v} vs ${e.box[k]}`));
+      assert.ok(Math.abs(f.score - e.score) < 1e-4, `${name} face ${i} score ${f.score} vs ${e.score}`);
+      f.landmarks!.forEach((p, k) => assert.ok(Math.hypot(p[0] - e.landmarks[k][0], p[1] - e.landmarks[k][1]) < tol * 2, `${name} face ${i} landmark ${k}`));
+    });
+  }
+  await loose.dispose();
 });
 
 test('no face in the photos without a human face, nor in a flat frame', async () => {
