@@ -72,7 +72,7 @@ export async function compareStores(dirA: string, dirB: string, opts: CompareOpt
   return {
     models: [a.model, b.model],
     corpus: { name: da.corpus, split: da.split, manifestSha256: da.manifestSha256 },
-    protocol: opts.protocol?.name ?? 'all-classes',
+    protocol: pa.map.protocolName,
     classes,
     paired: labels.length,
     onlyA: pa.ids.length - labels.length,

@@ -6,15 +6,17 @@
 import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corpus.js';
 import type { ClassName } from '../datasets/emotions.js';
 import { buildLabelMap, type LabelMap, type LabelMapDescription, type MissingPolicy, type Protocol } from '../datasets/label-map.js';
+import { BenchError } from '../errors.js';
 import type { PublishedResult } from '../models/card.js';
 import type { OpenedModel } from '../models/open.js';
+import { publishedForRun } from '../models/published.js';
 import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification } from './metrics/index.js';
 import { hostInfo, toolInfo } from './provenance.js';
 import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';
 import { runCorpus, type RunnerOptions } from './runner.js';
 import { summarizeLatency } from './latency-stats.js';
-import { compareCodeUnits } from '../util/hash.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { canonicalJson, compareCodeUnits, sha256 } from '../util/hash.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 
 export interface CiOptions {
@@ -24,8 +26,20 @@ export interface CiOptions {
   level?: number;
   /** Bootstrap seed, recorded in the run record. Default 0. */
   seed?: number;
-  /** Resample whole groups (clips, videos, actors) instead of items. Default false. */
+  /**
+   * Resample whole groups (clips, videos, actors) instead of items. Default false. Refused when any scored
+   * item has no group: the interval would silently be an item interval recorded as `unit: group`.
+   */
   groups?: boolean;
+}
+
+/** `--group-ci` needs every scored item to carry a group; otherwise a typed error saying how many lack one. */
+export function requireGroups(lacking: number, total: number, file?: string): void {
+  if (lacking === 0) return;
+  throw new BenchError('BAD_INPUT', `--group-ci resamples groups, but ${lacking} of ${total} scored item${total === 1 ? '' : 's'} ha${lacking === 1 ? 's' : 've'} no group`, {
+    ...(file ? { file } : {}),
+    fix: 'drop --group-ci (items are resampled), or use a corpus that gives every item a group: a --dataset csv manifest with a group column (clip, video or actor); AffectNet and folder corpora have no groups',
+  });
 }
 
 export interface ScoreContext {
@@ -59,6 +73,10 @@ export interface ProjectedPredictions {
   groups: string[];
   /** Valence/arousal pairs of every item with a prediction and a target, whatever the class protocol. */
   va: Record<'valence' | 'arousal', { pred: number[]; truth: number[] }>;
+  /** Items with scores left out of a V/A metric, by dimension and reason (`no-target`: AffectNet -2 or empty). */
+  vaExcluded: Record<'valence' | 'arousal', Record<string, number>>;
+  /** Scored items without a group (their id stands in; `--group-ci` refuses them). */
+  ungrouped: number;
   skippedByReason: Record<string, number>;
   excluded: Record<string, number>;
 }
@@ -74,6 +92,8 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
     scores: [],
     groups: [],
     va: { valence: { pred: [], truth: [] }, arousal: { pred: [], truth: [] } },
+    vaExcluded: { valence: {}, arousal: {} },
+    ungrouped: 0,
     skippedByReason: {},
     excluded: {},
   };
@@ -93,7 +113,7 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
       if (p !== undefined && t !== undefined) {
         out.va[dim].pred.push(p);
         out.va[dim].truth.push(t);
-      }
+      } else if (p !== undefined) countUp(out.vaExcluded[dim], 'no-target');
     }
     if (r.label === null) {
       countUp(out.excluded, 'no-label');
@@ -109,13 +129,15 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
     out.preds.push(map.predict(r.scores));
     out.scores.push(map.mapScores(r.scores));
     out.groups.push(r.group ?? r.id);
+    if (r.group === undefined) out.ungrouped++;
   }
   return out;
 }
 
 /** Scores stored predictions under a protocol: classification metrics, and V/A metrics where both sides exist. */
 export function scorePredictions(records: readonly PredictionRecord[], ctx: ScoreContext): ScoredPredictions {
-  const { map, labels, preds, scores, groups, va, skippedByReason, excluded } = projectPredictions(records, ctx);
+  const { map, labels, preds, scores, groups, va, vaExcluded, ungrouped, skippedByReason, excluded } = projectPredictions(records, ctx);
+  if (ctx.ci?.groups) requireGroups(ungrouped, labels.length);
   const ci = { resamples: ctx.ci?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, level: ctx.ci?.level, seed: ctx.ci?.seed };
   const report = scoreClassification(
     // Scores of classes the model lacks are -Infinity; top-k needs finite scores, so pass them only when all are.
@@ -123,7 +145,10 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
     { ...ci, groupCi: ctx.ci?.groups },
   );
   const metrics: Record<string, MetricWithCI> = { ...report.metrics };
+  const vaCoverage: NonNullable<Coverage['va']> = {};
   for (const dim of ['valence', 'arousal'] as const) {
+    // Only for a corpus with V/A targets: a folder of images has none, and nothing to report.
+    if (va[dim].pred.length > 0) vaCoverage[dim] = { scored: va[dim].pred.length, excluded: vaExcluded[dim] };
     if (va[dim].pred.length < 2) continue;
     Object.assign(metrics, bootstrap(regressionStatistic(va[dim].pred, va[dim].truth, `${dim}_`), va[dim].pred.length, ci));
   }
@@ -132,7 +157,7 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
     classes: [...map.evalClasses],
     metrics,
     confusion: report.confusion,
-    coverage: { scored: labels.length, skipped, skippedByReason, excluded },
+    coverage: { scored: labels.length, skipped, skippedByReason, excluded, ...(Object.keys(vaCoverage).length ? { va: vaCoverage } : {}) },
     labelMap: map.describe(),
   };
 }
@@ -153,25 +178,43 @@ export interface EvalRunRecord extends RunRecord {
   skipLog?: string;
 }
 
-/** The skip log's file name inside the prediction store directory. */
-export const SKIP_LOG_FILE = 'skips.jsonl';
+/** The skip log of stores written before skip logs were kept per corpus (read when no per-corpus log exists). */
+export const LEGACY_SKIP_LOG_FILE = 'skips.jsonl';
+
+/**
+ * Identifies one corpus as it was loaded: its manifest hash (the valid items) and its load-time skips. Two
+ * manifests with the same valid items share a prediction store but not a skip log: each has its own
+ * `skips-<key>.jsonl` and `corpus-<key>.json` (the summary a re-scored record names).
+ */
+export function corpusLoadKey(corpus: Pick<Corpus, 'manifestSha256' | 'skipped'>): string {
+  const skips = corpus.skipped.map((s) => [s.id, s.reason, s.row ?? null, s.detail ?? null]);
+  return sha256(canonicalJson([corpus.manifestSha256, skips])).slice(0, 16);
+}
+
+export const skipLogFile = (key: string): string => `skips-${key}.jsonl`;
+export const corpusFile = (key: string): string => `corpus-${key}.json`;
 
 /**
  * Every item left out, one JSON line each, loader skips first (with file and row) then items that failed
  * at run time (with the decoder's or engine's detail): the list behind the record's counts by reason.
+ * Written beside the corpus summary it belongs to, both named by `corpusLoadKey`.
  */
 export async function writeSkipLog(dir: string, corpus: Corpus, records: readonly PredictionRecord[]): Promise<string> {
   const lines = [
     ...corpus.skipped.map((s) => ({ stage: 'load', ...s })),
     ...records.filter((r) => r.skip).map((r) => ({ stage: 'run', id: r.id, reason: r.skip!.reason, detail: r.skip!.detail })),
   ].map((item) => JSON.stringify(item));
-  const file = join(dir, SKIP_LOG_FILE);
+  const key = corpusLoadKey(corpus);
+  const file = join(dir, skipLogFile(key));
   await writeFileAtomic(file, lines.length ? lines.join('\n') + '\n' : '');
+  await writeJsonAtomic(join(dir, corpusFile(key)), { date: new Date().toISOString(), skipLog: skipLogFile(key), corpus: corpusSummary(corpus) });
   return file;
 }
 
 /** Runs the model over the corpus (reusing stored predictions) and scores the result. */
 export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: EvaluateOptions = {}): Promise<EvalRunRecord> {
+  // Checked before the run too: a refused --group-ci should not cost a pass over the corpus.
+  if (opts.ci?.groups) requireGroups(corpus.samples.filter((s) => s.group === undefined).length, corpus.samples.length);
   const run = await runCorpus(opened, corpus, opts);
   const skipLog = await writeSkipLog(run.storeDir, corpus, run.records);
   const scored = scorePredictions(run.records, {
@@ -183,10 +226,10 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
   });
   return evalRunRecord({
     published: opened.card.published,
+    publishedResize: opened.card.input.resize,
     scored,
     corpus: corpusSummary(corpus),
     records: run.records,
-    protocol: opts.protocol?.name ?? 'all-classes',
     storeDir: run.storeDir,
     engine: { ...opened.engine.info },
     model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
@@ -199,12 +242,13 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
 }
 
 interface EvalRecordParts {
-  /** The model card's published results (filtered here to this corpus and protocol). */
+  /** The model card's published results (filtered here to those that apply to the run). */
   published: readonly PublishedResult[];
+  /** The card's own resize kernel: the pipeline behind its published numbers unless an entry names another. */
+  publishedResize?: string;
   scored: ScoredPredictions;
   corpus: CorpusSummary;
   records: readonly PredictionRecord[];
-  protocol: string;
   storeDir: string;
   engine: RunRecord['provenance']['engine'];
   model: RunRecord['provenance']['model'];
@@ -223,11 +267,13 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
   const skipped = Object.values(skippedByReason).reduce((a, b) => a + b, 0);
   const latencies = p.records.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const latency = latencies.length ? summarizeLatency(latencies, 1, latencies.reduce((a, b) => a + b, 0)) : undefined;
-  const metricNames: Record<string, string> = { accuracy: 'accuracy', macro_f1: 'macroF1', uar: 'uar', ccc_valence: 'valence_ccc', ccc_arousal: 'arousal_ccc' };
+  // What was scored (after any drop), not what was asked for.
+  const protocol = p.scored.labelMap.protocol;
+  const { corpus, split, release } = p.corpus;
   return {
     schemaVersion: 1,
     kind: 'eval',
-    protocol: p.protocol,
+    protocol,
     replica: false,
     demo: p.demo,
     classes: p.scored.classes,
@@ -239,12 +285,10 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
       skipped,
       skippedByReason,
       excluded: p.scored.coverage.excluded,
+      ...(p.scored.coverage.va ? { va: p.scored.coverage.va } : {}),
     },
     itemLatency: latency,
-    published: p.published
-      // V/A results are published per corpus, not per class protocol: they apply to every protocol of the corpus.
-      .filter((r) => r.corpus === p.corpus.corpus && metricNames[r.metric] && (r.protocol === p.protocol || r.metric.startsWith('ccc_')))
-      .map((r) => ({ metric: metricNames[r.metric], protocol: p.protocol, value: r.value, source: r.source })),
+    published: publishedForRun(p.published, { corpus, split, release, protocol }, p.publishedResize),
     labelMap: p.scored.labelMap,
     predictionStore: p.storeDir,
     skipLog: p.skipLog,
@@ -252,7 +296,15 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
       tool: toolInfo(),
       model: p.model,
       engine: p.engine,
-      dataset: { corpus: p.corpus.corpus, root: p.corpus.root, split: p.corpus.split, manifestSha256: p.corpus.manifestSha256, items: p.corpus.items },
+      dataset: {
+        corpus,
+        root: p.corpus.root,
+        split,
+        layout: p.corpus.layout,
+        ...(release !== undefined ? { release } : {}),
+        manifestSha256: p.corpus.manifestSha256,
+        items: p.corpus.items,
+      },
       labelMap: p.scored.labelMap,
       preprocessing: p.preprocessing,
       batchSize: p.batchSize,

@@ -53,7 +53,11 @@ export interface Provenance {
   tool: { name: string; version: string; gitCommit: string | null };
   model: { name: string; file: string | null; sha256: string | null; replica: boolean; format: string };
   engine: { engine: string; version: string; backend: string; device: string; threads: number };
-  dataset?: { corpus: string; root: string; split: string; manifestSha256: string; items: number };
+  /**
+   * The corpus: its name (`affectnet`, or the user's `--name` for folder/csv corpora), split, on-disk layout
+   * and release (absent: not a known release, so no published value applies).
+   */
+  dataset?: { corpus: string; root: string; split: string; layout?: string; release?: string; manifestSha256: string; items: number };
   labelMap?: unknown;
   preprocessing?: unknown;
   batchSize: number;
@@ -69,6 +73,8 @@ export interface Coverage {
   skippedByReason: Record<string, number>;
   /** Items left out by the protocol's label map, by reason (e.g. Contempt under AffectNet-7): not errors. */
   excluded?: Record<string, number>;
+  /** Valence/arousal: items in each CCC, and items with a prediction left out, by reason (`no-target`). */
+  va?: Partial<Record<'valence' | 'arousal', { scored: number; excluded: Record<string, number> }>>;
 }
 
 export interface MetricWithCI {
@@ -98,10 +104,21 @@ export interface RunRecord {
     /** False when the run stopped (max limits) before both minimums were met. */
     valid: boolean;
   };
-  published?: Array<{ metric: string; protocol: string; value: number; source: string }>;
+  /**
+   * The published values that apply to this run (same corpus, split, release and protocol; see
+   * src/bench/published.ts), with the resize kernel behind each when the card names it.
+   */
+  published?: Array<{ metric: string; protocol: string; value: number; source: string; corpus?: string; split?: string; release?: string; resize?: string }>;
   /** The label map the metrics were computed under (eval runs). */
   labelMap?: unknown;
   /** Per-item engine time during an evaluation (batch time / batch size): a by-product, not a latency benchmark. */
   itemLatency?: LatencyStats;
   provenance: Provenance;
+}
+
+/** The resize kernel a run's preprocessing used (`provenance.preprocessing.resize.kernel`), or null when unrecorded. */
+export function resizeKernelOf(preprocessing: unknown): string | null {
+  const resize = (preprocessing as { resize?: { kernel?: unknown } | string } | undefined)?.resize;
+  if (typeof resize === 'string') return resize;
+  return typeof resize?.kernel === 'string' ? resize.kernel : null;
 }

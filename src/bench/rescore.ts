@@ -9,8 +9,10 @@ import { BenchError, isBenchError } from '../errors.js';
 import type { PublishedResult } from '../models/card.js';
 import { getModel } from '../models/zoo.js';
 import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evalRunRecord, scorePredictions, SKIP_LOG_FILE, type CiOptions, type EvalRunRecord } from './evaluate.js';
+import type { CorpusSummary } from '../datasets/corpus.js';
+import { evalRunRecord, LEGACY_SKIP_LOG_FILE, scorePredictions, type CiOptions, type EvalRunRecord } from './evaluate.js';
 import type { StoreSummary } from './runner.js';
 import type { PredictionRecord } from './records.js';
 import { readStore, type StoreMeta } from './store.js';
@@ -60,16 +62,36 @@ export async function readScorableStore(dir: string): Promise<ScorableStore> {
   };
 }
 
+/**
+ * The corpus a re-scored record names, with its own skip log: the newest `corpus-<key>.json` of the store
+ * (the last `bench eval` over it), else, for stores written before those existed, the run summary and the
+ * single `skips.jsonl`.
+ */
+async function latestCorpus(dir: string, summary: StoreSummary): Promise<{ corpus: CorpusSummary; skipLog?: string }> {
+  let newest: { date: string; skipLog: string; corpus: CorpusSummary } | undefined;
+  for (const f of (await readdir(dir)).filter((n) => /^corpus-[0-9a-f]+\.json$/.test(n)).sort()) {
+    const entry = JSON.parse(await readFile(join(dir, f), 'utf8')) as { date: string; skipLog: string; corpus: CorpusSummary };
+    if (!newest || entry.date > newest.date) newest = entry;
+  }
+  if (newest) return { corpus: newest.corpus, skipLog: join(dir, newest.skipLog) };
+  const legacy = join(dir, LEGACY_SKIP_LOG_FILE);
+  return { corpus: summary.corpus, skipLog: existsSync(legacy) ? legacy : undefined };
+}
+
 export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Promise<EvalRunRecord> {
   const store = await readScorableStore(dir);
   const { meta, records, summary, model } = store;
   // The card only adds the published numbers; a store of a model no longer in the zoo still scores.
   let published: PublishedResult[] = [];
+  let publishedResize: string | undefined;
   try {
-    published = getModel(model).published;
+    const card = getModel(model);
+    published = card.published;
+    publishedResize = card.input.resize;
   } catch (e) {
     if (!isBenchError(e)) throw e;
   }
+  const { corpus, skipLog } = await latestCorpus(dir, summary);
   const scored = scorePredictions(records, {
     corpusClasses: store.corpusClasses,
     modelClasses: store.modelClasses,
@@ -79,16 +101,16 @@ export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Prom
   });
   return evalRunRecord({
     published,
+    publishedResize,
     scored,
-    corpus: summary.corpus,
+    corpus,
     records,
-    protocol: opts.protocol?.name ?? 'all-classes',
     storeDir: dir,
     engine: summary.engine,
     model: { name: model, file: summary.weights.file, sha256: summary.weights.sha256, replica: summary.weights.replica, format: summary.weights.format },
     batchSize: summary.batchSize,
     seed: opts.ci?.seed ?? 0,
     preprocessing: meta.key.preprocessing,
-    skipLog: existsSync(join(dir, SKIP_LOG_FILE)) ? join(dir, SKIP_LOG_FILE) : undefined,
+    skipLog,
   });
 }

@@ -121,8 +121,15 @@ function workerFile(): string {
 
 export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: RunnerOptions = {}): Promise<RunnerResult> {
   if (opened.weights.replica) {
-    throw new BenchError('REPLICA_NOT_ALLOWED', `${opened.card.name} is a random-weight replica: it cannot be evaluated for accuracy`, {
-      fix: `get the published weights (bench pull ${opened.card.name}) and run without --replica`,
+    const { file, replicaStamp: stamp } = opened.weights;
+    const what = stamp
+      ? `${file} is a random-weight replica written by fer-bench (metadata fer_bench_replica=true: architecture ${stamp.architecture}, model ${stamp.model}, seed ${stamp.seed})`
+      : `${opened.card.name} is a random-weight replica`;
+    throw new BenchError('REPLICA_NOT_ALLOWED', `${what}: its predictions mean nothing, so it cannot be evaluated for accuracy`, {
+      ...(file ? { file } : {}),
+      fix: stamp
+        ? `pass the published weights (bench pull ${opened.card.name}, or --weights <the real file>); a replica file is for latency only (bench --model ${opened.card.name} --weights ${file})`
+        : `get the published weights (bench pull ${opened.card.name}) and run without --replica`,
     });
   }
   const batchSize = opts.batchSize ?? 8;
@@ -170,6 +177,9 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
       const h = heads[i];
       const r = baseRecord(s);
       if (!h.scores.every(Number.isFinite)) return { ...r, skip: { reason: 'non-finite-output', detail: 'the model returned NaN or Infinity' } };
+      // A NaN valence/arousal would poison the CCC of the whole run at scoring time: skip the item now, with why.
+      const badVa = (['valence', 'arousal'] as const).filter((d) => h[d] !== undefined && !Number.isFinite(h[d]));
+      if (badVa.length) return { ...r, skip: { reason: 'non-finite-output', detail: `the model returned a non-finite ${badVa.join(' and ')}` } };
       return { ...r, scores: Array.from(h.scores), valence: h.valence, arousal: h.arousal, latencyMs: perItem };
     });
     progress.skipped += records.filter((r) => r.skip).length;

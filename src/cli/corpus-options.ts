@@ -10,6 +10,8 @@ export interface CorpusCliOptions {
   dataset: string;
   root?: string;
   manifest?: string;
+  /** folder/csv: the corpus name (default: the root folder's name). */
+  name?: string;
   split: string;
   layout: string;
   labelMap?: string;
@@ -29,9 +31,9 @@ export async function openCorpusFromCli(opts: CorpusCliOptions): Promise<Corpus>
       return openCorpus('affectnet', { root: opts.root, split: opts.split as 'train' | 'val', layout: opts.layout as 'auto' });
     case 'folder':
       if (!opts.root) throw new BenchError('BAD_INPUT', '--dataset folder needs --root', { fix: 'pass --root <folder with one sub-folder per class>' });
-      return openCorpus('folder', { root: opts.root, split: opts.split, labelMap });
+      return openCorpus('folder', { root: opts.root, name: opts.name, split: opts.split, labelMap });
     case 'csv':
-      return openCorpus('csv', { file: opts.manifest ?? '', root: opts.root, split: opts.split, labelMap });
+      return openCorpus('csv', { file: opts.manifest ?? '', root: opts.root, name: opts.name, split: opts.split, labelMap });
     default:
       // openCorpus names the closest corpus.
       return openCorpus(opts.dataset, {} as never);

@@ -1,5 +1,6 @@
 /** The human-readable report of an evaluation: coverage, metrics with CIs next to published values, confusion matrix. */
 import type { EvalRunRecord } from '../bench/evaluate.js';
+import { resizeKernelOf } from '../bench/records.js';
 import { metricKey } from '../report/format.js';
 
 const pct = (v: number) => (v * 100).toFixed(2);
@@ -11,10 +12,21 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   const lines: string[] = [];
   lines.push(`${p.model.name} on ${p.dataset?.corpus}/${p.dataset?.split} (protocol ${r.protocol})${r.demo ? '  [DEMO: generated corpus — not a model accuracy]' : ''}`);
   lines.push(`  engine    ${p.engine.engine} ${p.engine.version} (${p.engine.backend}), batch ${p.batchSize}`);
+  const d = p.dataset;
+  if (d) {
+    const release = d.release ? `release ${d.release}` : 'release unknown, so no published value applies';
+    lines.push(`  corpus    ${d.layout ? `layout ${d.layout}, ` : ''}${release}, manifest ${d.manifestSha256.slice(0, 12)}`);
+  }
   const c = r.coverage!;
   const skips = Object.entries(c.skippedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
   const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`  coverage  ${c.scored} scored of ${c.total} items; skipped ${c.skipped}${skips ? ` (${skips})` : ''}${excl ? `; excluded by protocol: ${excl}` : ''}`);
+  for (const dim of ['valence', 'arousal'] as const) {
+    const v = c.va?.[dim];
+    const out = Object.entries(v?.excluded ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
+    if (v && out) lines.push(`  ${dim.padEnd(9)} ${v.scored} items in the CCC; left out: ${out}`);
+  }
+  lines.push(...labelMapWarnings(r));
   lines.push('');
   const metrics = r.metrics ?? {};
   const level = Object.values(metrics).find((m) => m.ci)?.ci?.level;
@@ -43,4 +55,18 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   if (r.skipLog && c.skipped > 0) lines.push(`  skip log    ${r.skipLog}`);
   if (file) lines.push(`  record      ${file}`);
   return lines.join('\n');
+}
+
+/** What the label map did that a reader must know: classes counted wrong, classes absent from the corpus, another pipeline. */
+function labelMapWarnings(r: EvalRunRecord): string[] {
+  const map = (r.labelMap ?? {}) as { countedWrong?: string[]; absentFromCorpus?: string[] };
+  const out: string[] = [];
+  if (map.countedWrong?.length) out.push(`  warning   the model has no ${map.countedWrong.join(', ')}: those items are counted wrong (protocol ${r.protocol})`);
+  if (map.absentFromCorpus?.length) {
+    out.push(`  warning   absent from the corpus (no items, no recall; still in the prediction space): ${map.absentFromCorpus.join(', ')}`);
+  }
+  const resize = resizeKernelOf(r.provenance.preprocessing);
+  const pub = r.published?.find((p) => p.resize !== undefined && p.resize !== resize);
+  if (pub && resize) out.push(`  warning   resize ${resize} differs from the published pipeline (${pub.resize}): Δ mixes model and pipeline`);
+  return out;
 }

@@ -2,6 +2,7 @@
  * The corpus contract every loader returns, and the registry the CLI and notebooks open corpora through.
  * A corpus is metadata only (ids, labels, paths, boxes); pixels are read later by the media stage.
  */
+import path from 'node:path';
 import { BenchError } from '../errors.js';
 import { suggestion } from '../util/did-you-mean.js';
 import type { ClassName } from './emotions.js';
@@ -19,6 +20,12 @@ export interface Corpus {
   split: string;
   /** Which on-disk layout was read (`csv`, `folders`, `march2021`, `folder`, ...). */
   layout: string;
+  /**
+   * Which release of the corpus this is (AffectNet: `official` for the Manually_Annotated release and the
+   * HSEmotion folder copy made from it, `march2021`); published numbers apply only to their release.
+   * Undefined for a generic corpus (folder, csv), whose release is not known, so none applies.
+   */
+  release?: string;
   /** The corpus label space, canonical names, in the corpus's own order (AffectNet: ids 0..7). */
   classes: ClassName[];
   /** Each label as the corpus spells it → canonical class (null: excluded). Goes into the run record. */
@@ -31,6 +38,14 @@ export interface Corpus {
   flagged: SkippedItem[];
   /** SHA-256 over the sorted (id, label, source path, box, group, valence, arousal) list; see manifest.ts. */
   manifestSha256: string;
+}
+
+/**
+ * The default name of a generic (folder, csv) corpus: its root folder's name, so two different corpora
+ * opened by the same loader are never the same corpus in records and tables. `--name` overrides it.
+ */
+export function corpusNameOf(root: string): string {
+  return path.basename(path.resolve(root)) || 'corpus';
 }
 
 /** Per corpus name, the options its loader takes. */
@@ -72,6 +87,7 @@ export function corpusSummary(c: Corpus): {
   root: string;
   split: string;
   layout: string;
+  release?: string;
   manifestSha256: string;
   items: number;
   classes: ClassName[];
@@ -84,6 +100,7 @@ export function corpusSummary(c: Corpus): {
     root: c.root,
     split: c.split,
     layout: c.layout,
+    ...(c.release !== undefined ? { release: c.release } : {}),
     manifestSha256: c.manifestSha256,
     items: c.samples.length,
     classes: c.classes,

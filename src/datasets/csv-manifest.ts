@@ -13,7 +13,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { BenchError } from '../errors.js';
 import type { ClassName } from './emotions.js';
-import type { Corpus } from './corpus.js';
+import { corpusNameOf, type Corpus } from './corpus.js';
 import type { Box, Sample } from './sample.js';
 import { leadingField, readCsvLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
@@ -26,7 +26,7 @@ export interface CsvManifestOptions {
   file: string;
   /** Folder the listed paths are relative to. Default: the manifest's folder. */
   root?: string;
-  /** Corpus name recorded in samples and the run record. Default `csv`. */
+  /** Corpus name recorded in samples, run records and tables (`raf-db`). Default: the root folder's name. */
   name?: string;
   /** Split name recorded in samples. Default `all`. */
   split?: string;
@@ -86,7 +86,7 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
     });
   }
   const root = path.resolve(opts.root ?? path.dirname(file));
-  const name = opts.name ?? 'csv';
+  const name = opts.name ?? corpusNameOf(root);
   const split = opts.split ?? 'all';
   const declared = opts.classes ? new Set<ClassName>(opts.classes) : undefined;
 

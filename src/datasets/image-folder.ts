@@ -13,7 +13,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { BenchError } from '../errors.js';
 import { EMOTIONS, type ClassName } from './emotions.js';
-import type { Corpus } from './corpus.js';
+import { corpusNameOf, type Corpus } from './corpus.js';
 import type { Sample } from './sample.js';
 import { finishCorpus } from './manifest.js';
 import { isImageFile, relativePosix } from './paths.js';
@@ -24,7 +24,7 @@ import { suggestion } from '../util/did-you-mean.js';
 export interface ImageFolderOptions {
   /** The folder whose sub-folders are the classes. */
   root: string;
-  /** Corpus name recorded in samples and the run record. Default `folder`. */
+  /** Corpus name recorded in samples, run records and tables (`raf-db`). Default: the root folder's name. */
   name?: string;
   /** Split name recorded in samples. Default `all`. */
   split?: string;
@@ -149,7 +149,7 @@ export async function loadImageFolder(opts: ImageFolderOptions): Promise<Corpus>
       fix: 'point --root at the folder that holds one sub-folder per class (e.g. angry/, happy/, ...)',
     });
   }
-  const name = opts.name ?? 'folder';
+  const name = opts.name ?? corpusNameOf(root);
   const split = opts.split ?? 'all';
   const declared = opts.classes ? new Set<ClassName>(opts.classes) : undefined;
   const scan = await scanClassFolders(

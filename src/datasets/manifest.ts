@@ -100,6 +100,7 @@ export async function finishCorpus(parts: CorpusParts, opts: FinishOptions = {})
     root: parts.root,
     split: parts.split,
     layout: parts.layout,
+    ...(parts.release !== undefined ? { release: parts.release } : {}),
     classes: parts.classes,
     sourceLabels: parts.sourceLabels,
     samples,

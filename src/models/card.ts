@@ -20,6 +20,10 @@ export const Architecture = z.enum([
 ]);
 export type Architecture = z.infer<typeof Architecture>;
 
+/** Resize kernels the media stage reproduces exactly (see `InputSpec.resize` and src/media/resize.ts). */
+export const ResizeKernel = z.enum(['cv2', 'pil', 'cv2-area', 'pil-nearest', 'tf-bilinear']);
+export type ResizeKernel = z.infer<typeof ResizeKernel>;
+
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits');
 const Triple = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -54,7 +58,7 @@ export const InputSpec = z.object({
    * BILINEAR, as torchvision), `cv2-area` (cv2.resize INTER_AREA), `pil-nearest` (PIL NEAREST, as keras
    * `load_img(target_size)`), `tf-bilinear` (tf.image.resizeBilinear, as face-api). See src/media/resize.ts.
    */
-  resize: z.enum(['cv2', 'pil', 'cv2-area', 'pil-nearest', 'tf-bilinear']).default('cv2'),
+  resize: ResizeKernel.default('cv2'),
   /**
    * How the face crop becomes square before resizing: `stretch` (default) resizes it as it is; `pad-square`
    * first pads its shorter side with zeros to a square, as face-api's padToSquare(centred): the extra
@@ -89,6 +93,15 @@ export const PublishedResult = z.object({
   corpus: z.string(),
   /** e.g. `8-class`, `7-class`, `faces-detected`, `complete`, `loco`. */
   protocol: z.string(),
+  /** The split the number was computed on. Default `val`. */
+  split: z.string().default('val'),
+  /** The corpus release (AffectNet: `official`, `march2021`). Default `official`. */
+  release: z.string().default('official'),
+  /**
+   * The resize kernel behind the number, when it differs from the card's `input.resize` (which is, by rule,
+   * the pipeline behind the card's published numbers). A run with another kernel says so beside its Δ.
+   */
+  resize: ResizeKernel.optional(),
   metric: z.enum(['accuracy', 'macro_f1', 'uar', 'ccc_valence', 'ccc_arousal', 'p_mtl', 'latency_ms']),
   /** Percent for accuracy/F1/UAR, raw for CCC and P_MTL, ms for latency. */
   value: z.number(),

@@ -3,11 +3,13 @@
  * asked), picks the engine for the file format, and times session creation. The one place that knows
  * which engine runs which format.
  */
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from '../errors.js';
 import type { ModelCard } from './card.js';
 import type { Engine, EngineOptions } from './engines/engine.js';
+import type { ReplicaStamp } from './replicas/replica.js';
 
 export interface OpenModelOptions extends EngineOptions {
   /** Use a random-weight architecture replica instead of the published weights (latency only). Default false. */
@@ -28,7 +30,10 @@ export interface OpenedModel {
     sha256: string | null;
     /** true: matches the published checksum; false: no published checksum to compare with. */
     verified: boolean;
+    /** A random-weight replica: built with --replica, or a file that carries the replica stamp. */
     replica: boolean;
+    /** The stamp read from a weights file our replica builder wrote (`fer_bench_replica`), when it has one. */
+    replicaStamp?: ReplicaStamp;
     format: string;
   };
 }
@@ -85,8 +90,15 @@ async function openPublished(card: ModelCard, opts: OpenModelOptions): Promise<O
   const weights = { file: found.path, sha256: found.sha256, verified: found.verified === true, replica: false, format };
   switch (format) {
     case 'onnx': {
+      // Read once: the stamp check and the session share the bytes. A file our replica builder wrote is a
+      // replica wherever it came from (--weights, models/, the cache): it runs for latency, labelled, and
+      // the runner refuses it for accuracy.
+      const bytes = new Uint8Array(await readFile(found.path));
+      const { replicaStamp } = await import('./replicas/replica.js');
+      const stamp = replicaStamp(bytes);
       const { createOnnxEngine } = await import('./engines/onnx.js');
-      return { ...(await timed(() => createOnnxEngine(card, { path: found.path }, opts))), weights };
+      const engine = await timed(() => createOnnxEngine(card, { bytes }, opts));
+      return { ...engine, weights: stamp ? { ...weights, replica: true, replicaStamp: stamp, format: 'onnx (replica file)' } : weights };
     }
     case 'keras-h5': {
       const { createTfjsEngine } = await import('./engines/tfjs.js');

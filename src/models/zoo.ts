@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from '../errors.js';
+import { PUBLISHED_DEFAULTS, publishedApplies } from './published.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { HeadRef, Heads, InputSpec, ModelCard, PublishedResult, WeightsFile, Zoo } from './card.js';
 
@@ -187,9 +188,17 @@ export function getModel(name: string, zoo: Zoo = defaultZoo()): ModelCard {
 }
 
 /**
- * The headline published value for (corpus, protocol, metric): the first matching entry. Cards list the
- * authors' headline (README) number first and later re-evaluations after it.
+ * The headline published value for (corpus, protocol, metric) on the validation split of the official
+ * release (or the given split/release): the first matching entry, by the rule of src/bench/published.ts.
+ * Cards list the authors' headline (README) number first and later re-evaluations after it.
  */
-export function headlineResult(card: ModelCard, corpus: string, protocol: string, metric: PublishedResult['metric']): PublishedResult | undefined {
-  return card.published.find((p) => p.corpus === corpus && p.protocol === protocol && p.metric === metric);
+export function headlineResult(
+  card: ModelCard,
+  corpus: string,
+  protocol: string,
+  metric: PublishedResult['metric'],
+  where: { split?: string; release?: string } = {},
+): PublishedResult | undefined {
+  const run = { corpus, protocol, split: where.split ?? PUBLISHED_DEFAULTS.split, release: where.release ?? PUBLISHED_DEFAULTS.release };
+  return card.published.find((p) => p.metric === metric && p.protocol === protocol && publishedApplies(p, run));
 }

@@ -8,7 +8,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BenchError } from '../errors.js';
-import type { RunRecord } from '../bench/records.js';
+import { resizeKernelOf, type RunRecord } from '../bench/records.js';
+import { applicablePublished } from '../models/published.js';
 import { metricKey, publishedToRecordScale, roundNoise } from './format.js';
 
 /** One run record and the file it came from (the file is quoted in notes and in the CSV). */
@@ -117,7 +118,9 @@ function dateOf(run: LoadedRun): number {
 /** What makes two runs "the same setup", so only the newest is reported. */
 function setupKey(record: RunRecord): string {
   const p = record.provenance;
-  if (record.kind === 'eval') return ['eval', p.model.name, p.dataset?.corpus, runProtocol(record)].join('\u0000');
+  // Corpora are told apart by name, split and manifest: two different corpora never share a cell.
+  // A replica record never replaces a real run (it is left out of the table afterwards).
+  if (record.kind === 'eval') return ['eval', p.model.name, record.replica, p.dataset?.corpus, p.dataset?.split, p.dataset?.manifestSha256, runProtocol(record)].join('\u0000');
   const e = p.engine;
   return ['latency', p.model.name, record.replica, e.engine, e.version, e.backend, e.device, e.threads, record.latency?.batchSize ?? p.batchSize].join('\u0000');
 }
@@ -125,7 +128,10 @@ function setupKey(record: RunRecord): string {
 /** The setup in words, for notes: `enet_b0_8_va_mtl on affectnet (8-class)`. */
 export function describeSetup(record: RunRecord): string {
   const p = record.provenance;
-  if (record.kind === 'eval') return `${p.model.name} on ${p.dataset?.corpus} (${runProtocol(record)})`;
+  if (record.kind === 'eval') {
+    const d = p.dataset;
+    return `${p.model.name} on ${d?.corpus}/${d?.split} (${runProtocol(record)})`;
+  }
   const e = p.engine;
   return `${p.model.name}${record.replica ? ' (replica)' : ''} on ${e.engine} ${e.version} ${e.device}, ${e.threads} threads, batch ${record.latency?.batchSize ?? p.batchSize}`;
 }
@@ -139,7 +145,7 @@ export interface Selection {
 
 /**
  * Keeps the newest run (by provenance.date; ties go to the later file name) of each setup: eval runs
- * are one setup per (model, corpus, protocol), latency runs per (model, replica, engine, version,
+ * are one setup per (model, corpus name, split, manifest hash, protocol), latency runs per (model, replica, engine, version,
  * backend, device, threads, batch).
  */
 export function selectNewest(runs: readonly LoadedRun[]): Selection {
@@ -166,6 +172,10 @@ export function selectNewest(runs: readonly LoadedRun[]): Selection {
 export interface ResultRow {
   model: string;
   corpus: string;
+  split: string;
+  /** Corpus release (`official`, `march2021`), null when the record does not say. */
+  release: string | null;
+  manifestSha256: string | null;
   protocol: string;
   metric: string;
   value: number;
@@ -173,11 +183,19 @@ export interface ResultRow {
   ciHigh: number | null;
   /** Confidence level of the interval, e.g. 0.95. */
   ciLevel: number | null;
+  /** What the interval resampled: items or groups (clips, actors). */
+  ciUnit: 'item' | 'group' | null;
   /** The published value on the record's scale (fractions for rates), when the record carries one. */
   published: number | null;
   publishedSource: string | null;
   /** value − published, on the record's scale. */
   diff: number | null;
+  /** Resize kernel of the run, and of the published number when the card names it. */
+  resize: string | null;
+  publishedResize: string | null;
+  /** Evaluated classes the model lacks (their items counted wrong), and classes the corpus does not hold. */
+  countedWrong: string[];
+  absentFromCorpus: string[];
   /** Items scored (coverage.scored, else the dataset's item count). */
   n: number | null;
   replica: boolean;
@@ -186,14 +204,16 @@ export interface ResultRow {
   date: string;
 }
 
-/** A published entry in the record for this metric and protocol (an entry naming another corpus is skipped). */
-function publishedFor(record: RunRecord, corpus: string, metric: string): { value: number; source: string } | null {
-  const protocol = runProtocol(record);
-  const hit = (record.published ?? []).find((p) => {
-    const forCorpus = (p as { corpus?: string }).corpus;
-    return metricKey(p.metric) === metricKey(metric) && p.protocol === protocol && (forCorpus === undefined || forCorpus === corpus);
-  });
-  return hit ? { value: publishedToRecordScale(metric, hit.value), source: hit.source } : null;
+/**
+ * The published entry of this metric that applies to the run, by the same rule the run record was written
+ * with (src/bench/published.ts): an entry for another split, release or protocol never shows.
+ */
+function publishedFor(record: RunRecord, metric: string): { value: number; source: string; resize: string | null } | null {
+  const d = record.provenance.dataset;
+  if (!d) return null;
+  const run = { corpus: d.corpus, split: d.split, release: d.release, protocol: runProtocol(record) };
+  const hit = applicablePublished(record.published ?? [], run, metricKey).find((p) => metricKey(p.metric) === metricKey(metric));
+  return hit ? { value: publishedToRecordScale(metric, hit.value), source: hit.source, resize: hit.resize ?? null } : null;
 }
 
 /** Long rows of the eval runs, one per metric; latency runs give none. */
@@ -201,21 +221,31 @@ export function resultRows(runs: readonly LoadedRun[]): ResultRow[] {
   const rows: ResultRow[] = [];
   for (const { file, record } of runs) {
     if (record.kind !== 'eval' || !record.metrics) continue;
-    const corpus = record.provenance.dataset?.corpus ?? 'unknown';
+    const d = record.provenance.dataset;
+    const map = (record.labelMap ?? {}) as { countedWrong?: string[]; absentFromCorpus?: string[] };
+    const resize = resizeKernelOf(record.provenance.preprocessing);
     for (const [metric, m] of Object.entries(record.metrics)) {
-      const pub = publishedFor(record, corpus, metric);
+      const pub = publishedFor(record, metric);
       rows.push({
         model: record.provenance.model.name,
-        corpus,
+        corpus: d?.corpus ?? 'unknown',
+        split: d?.split ?? 'unknown',
+        release: d?.release ?? null,
+        manifestSha256: d?.manifestSha256 ?? null,
         protocol: runProtocol(record),
         metric,
         value: m.value,
         ciLow: m.ci?.low ?? null,
         ciHigh: m.ci?.high ?? null,
         ciLevel: m.ci?.level ?? null,
+        ciUnit: (m.ci as { unit?: 'item' | 'group' } | undefined)?.unit ?? null,
         published: pub?.value ?? null,
         publishedSource: pub?.source ?? null,
         diff: pub ? roundNoise(m.value - pub.value) : null,
+        resize,
+        publishedResize: pub?.resize ?? null,
+        countedWrong: map.countedWrong ?? [],
+        absentFromCorpus: map.absentFromCorpus ?? [],
         n: record.coverage?.scored ?? record.provenance.dataset?.items ?? null,
         replica: record.replica,
         demo: record.demo === true,

@@ -66,25 +66,37 @@ const LATEX_SPECIALS: Record<string, string> = {
   '±': '$\\pm$',
   '−': '$-$',
   '×': '$\\times$',
+  '≠': '$\\neq$',
+  '†': '\\textdagger{}',
+  '‡': '\\textdaggerdbl{}',
+  '§': '\\S{}',
+  '¶': '\\P{}',
 };
 
 /** Text → LaTeX text mode: specials escaped in one pass, a minus before a digit typeset as a minus sign. */
 export function escapeLatex(text: string): string {
   return text
-    .replace(/[\\{}$&#%_~^Δ±−×]/g, (ch) => LATEX_SPECIALS[ch])
+    .replace(/[\\{}$&#%_~^Δ±−×≠†‡§¶]/g, (ch) => LATEX_SPECIALS[ch])
     .replace(/(^|[\s[(])-(?=\d)/g, '$1$-$');
 }
 
-/** A booktabs table: \toprule, a spanning header row with \cmidrule when columns are grouped, \midrule, \bottomrule. */
+/**
+ * A booktabs table: \toprule, a spanning header row with \cmidrule when columns are grouped, \midrule,
+ * \bottomrule. Notes (replica, demo, sources, pipeline, absent classes) are part of the table, in a
+ * threeparttable `tablenotes` block, so they survive compilation (`%` comments would not); that needs
+ * `\usepackage{threeparttable}` in the preamble.
+ */
 export function toLatex(table: TextTable, options: LatexOptions = {}): string {
   const { caption = table.legend, label, placement = 'htbp', float = true } = options;
   const cols = table.columns;
   const line = (cells: string[]) => `${cells.join(' & ')} \\\\`;
-  const out: string[] = table.notes.map((n) => `% ${n}`);
+  const notes = table.notes.length > 0;
+  const out: string[] = notes ? ['% needs \\usepackage{threeparttable}'] : [];
   if (float) {
     out.push(`\\begin{table}[${placement}]`, '\\centering', `\\caption{${escapeLatex(caption)}}`);
     if (label) out.push(`\\label{${label}}`);
   }
+  if (notes) out.push('\\begin{threeparttable}');
   out.push(`\\begin{tabular}{${cols.map((c) => c.align).join('')}}`, '\\toprule');
   if (cols.some((c) => c.group !== undefined)) {
     const spans: string[] = [];
@@ -105,6 +117,9 @@ export function toLatex(table: TextTable, options: LatexOptions = {}): string {
   out.push(line(cols.map((c) => escapeLatex(c.group !== undefined ? (c.sub ?? c.title) : c.title))), '\\midrule');
   for (const row of table.rows) out.push(line(cols.map((c) => escapeLatex(row[c.title] ?? ''))));
   out.push('\\bottomrule', '\\end{tabular}');
+  if (notes) {
+    out.push('\\begin{tablenotes}\\footnotesize', ...table.notes.map((n) => `\\item ${escapeLatex(n)}`), '\\end{tablenotes}', '\\end{threeparttable}');
+  }
   if (float) out.push('\\end{table}');
   return out.join('\n') + '\n';
 }

@@ -85,7 +85,17 @@ test('a store against itself: no discordant pair, p = 1, every difference 0', as
 });
 
 test('classes the models do not share need a common protocol; the CLI says so and prints the test', async () => {
-  await assert.rejects(compareStores(tinyRun.predictionStore, faceRun.predictionStore, { protocol: affectnetProtocol(8) }), expectBenchError('BAD_INPUT', /different classes/, /--protocol 7/));
+  // Dropping Contempt for the 7-class model would turn AffectNet-8 into AffectNet-7: refused.
+  await assert.rejects(
+    compareStores(tinyRun.predictionStore, faceRun.predictionStore, { protocol: affectnetProtocol(8), missing: 'drop' }),
+    expectBenchError('BAD_INPUT', /from the 8-class protocol/, /that is the 7-class protocol: use --classes 7/),
+  );
+  // Under AffectNet-8 both models are scored on the same 8 classes, the 7-class model's Contempt items counted wrong.
+  const eight = await compareStores(tinyRun.predictionStore, faceRun.predictionStore, { protocol: affectnetProtocol(8), ci: { resamples: 0 } });
+  assert.equal(eight.classes.length, 8);
+  // A custom list that drops a class for one model only still leaves the two on different classes.
+  const all = { name: 'classes:all', classes: affectnetProtocol(8).classes };
+  await assert.rejects(compareStores(tinyRun.predictionStore, faceRun.predictionStore, { protocol: all, missing: 'drop' }), expectBenchError('BAD_INPUT', /different classes/, /--protocol 7/));
   const run = await runBenchCli(['compare', tinyRun.predictionStore, faceRun.predictionStore, '--protocol', '7', '--resamples', '100'], { env: { FER_BENCH_ZOO: zooPath } });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /McNemar {6}exact-binomial|McNemar {6}chi-square-cc/);

@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { evaluate, scorePredictions, type EvalRunRecord } from '../../src/bench/evaluate.js';
 import type { PredictionRecord } from '../../src/bench/records.js';
 import { runCorpus } from '../../src/bench/runner.js';
@@ -20,9 +20,12 @@ import type { Emotion } from '../../src/datasets/emotions.js';
 import { openCorpus, type Corpus } from '../../src/datasets/corpus.js';
 import { writeAffectNetFixture, type AffectNetFixtureSplit } from '../../src/datasets/fixtures/affectnet-fixture.js';
 import { affectnetProtocol } from '../../src/datasets/label-map.js';
+import { protocolFromCli } from '../../src/cli/corpus-options.js';
 import { isBenchError } from '../../src/errors.js';
 import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { argmaxKept, TINY_CLASSES, TINY_PUBLISHED, writeTinyModel, type TinyModel } from './tiny-model.js';
+import { buildReplica } from '../../src/models/replicas/index.js';
+import { runLatency } from '../../src/bench/latency-run.js';
+import { argmaxKept, TINY_CLASSES, TINY_FILE, TINY_PUBLISHED, tinyModelBytes, writeTinyModel, type TinyModel } from './tiny-model.js';
 
 const CI = { resamples: 200, seed: 7 };
 const CONTEMPT_LOGIT = TINY_CLASSES.indexOf('contempt');
@@ -44,7 +47,7 @@ before(async () => {
     layout: 'csv',
     perClass: 4,
     imageSize: 64,
-    faults: { missingFile: 1, truncatedJpeg: 2, malformedRow: 3, escapingPath: 1, expression8to10: 3, badFaceBox: 1, badLandmarks: 1 },
+    faults: { missingFile: 1, truncatedJpeg: 2, malformedRow: 3, escapingPath: 1, expression8to10: 3, badFaceBox: 1, badLandmarks: 1, vaMissing: 3 },
   });
   fx = fixture.splits.val!;
   corpus = await openCorpus('affectnet', { root: fixture.root, split: 'val' });
@@ -129,6 +132,10 @@ test('AffectNet-8: coverage equals the fixture, metrics equal a recomputation fr
   // Coverage: loader skips by reason, decoding failures at run time, nothing excluded under 8 classes.
   const truncated = fx.truncated.length;
   assert.ok(truncated > 0 && fx.skipped.length > 0);
+  const scoredItems = fx.items.filter((it) => !fx.truncated.includes(it.id));
+  const noVa = scoredItems.filter((it) => it.valence === undefined).length;
+  const withVa = scoredItems.length - noVa;
+  assert.ok(noVa > 0, 'the fixture writes -2 on kept rows');
   assert.equal(corpus.samples.length, fx.items.length);
   assert.deepEqual(r.coverage, {
     total: fx.items.length + fx.skipped.length,
@@ -136,6 +143,8 @@ test('AffectNet-8: coverage equals the fixture, metrics equal a recomputation fr
     skipped: fx.skipped.length + truncated,
     skippedByReason: { ...fx.skippedByReason, 'decode-failed': truncated },
     excluded: {},
+    // V/A over every scored item with a target; the kept rows whose valence/arousal are -2 are counted out.
+    va: { valence: { scored: withVa, excluded: { 'no-target': noVa } }, arousal: { scored: withVa, excluded: { 'no-target': noVa } } },
   });
 
   // The store: one record per kept item, in corpus order; the truncated JPEGs are skip records.
@@ -182,8 +191,9 @@ test('AffectNet-8: coverage equals the fixture, metrics equal a recomputation fr
   assert.ok(ci.low <= r.metrics!.accuracy.value && r.metrics!.accuracy.value <= ci.high);
   for (const m of ['macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy']) assert.ok(Number.isFinite(r.metrics![m]?.value), m);
 
-  // Valence/arousal: both metrics present and equal to a two-pass CCC over the scored items.
-  const scoredRecs = stored.records.filter((x) => !x.skip);
+  // Valence/arousal: both metrics present and equal to a two-pass CCC over the scored items with a target.
+  const scoredRecs = stored.records.filter((x) => !x.skip && x.valenceTrue !== undefined);
+  assert.equal(scoredRecs.length, withVa);
   for (const dim of ['valence', 'arousal'] as const) {
     const pred = scoredRecs.map((x) => x[dim]!);
     const truth = scoredRecs.map((x) => x[`${dim}True`]!);
@@ -263,7 +273,11 @@ test('AffectNet-7 reuses the same store (nothing run, nothing written) and drops
   assert.ok(Number.isFinite(r.metrics!.valence_ccc.value) && Number.isFinite(r.metrics!.arousal_ccc.value));
   assert.deepEqual(r.published?.find((p) => p.metric === 'accuracy'), {
     metric: 'accuracy',
+    corpus: 'affectnet',
     protocol: '7-class',
+    split: 'val',
+    release: 'official',
+    resize: tiny.card.input.resize,
     value: TINY_PUBLISHED.acc7,
     source: 'test card (enet_b0_8_va_mtl README value)',
   });
@@ -330,7 +344,8 @@ test('scorePredictions on hand-made records: skips by reason, label-less items e
   const ctx = { corpusClasses: AFFECTNET_CLASSES, modelClasses: TINY_CLASSES, ci: { resamples: 0 } };
 
   const s8 = scorePredictions(records, { ...ctx, protocol: affectnetProtocol(8) });
-  assert.deepEqual(s8.coverage, { scored: 5, skipped: 1, skippedByReason: { 'decode-failed': 1 }, excluded: { 'no-label': 1 } });
+  const va = { valence: { scored: 3, excluded: {} } };
+  assert.deepEqual(s8.coverage, { scored: 5, skipped: 1, skippedByReason: { 'decode-failed': 1 }, excluded: { 'no-label': 1 }, va });
   assert.equal(s8.metrics.accuracy.value, 3 / 5); // a, c, g right; b and f wrong
   assert.equal(s8.metrics.accuracy.ci, undefined);
   const c8 = AFFECTNET_CLASSES.map(() => AFFECTNET_CLASSES.map(() => 0));
@@ -341,7 +356,7 @@ test('scorePredictions on hand-made records: skips by reason, label-less items e
   assert.equal(s8.metrics.arousal_ccc, undefined, 'no arousal anywhere');
 
   const s7 = scorePredictions(records, { ...ctx, protocol: affectnetProtocol(7) });
-  assert.deepEqual(s7.coverage, { scored: 4, skipped: 1, skippedByReason: { 'decode-failed': 1 }, excluded: { 'no-label': 1, 'not-in-protocol': 1 } });
+  assert.deepEqual(s7.coverage, { scored: 4, skipped: 1, skippedByReason: { 'decode-failed': 1 }, excluded: { 'no-label': 1, 'not-in-protocol': 1 }, va });
   assert.equal(s7.metrics.accuracy.value, 3 / 4); // f is right once the Contempt logit is dropped
   assert.deepEqual(s7.classes, AFFECTNET_CLASSES.slice(0, 7));
   assert.equal(s7.confusion[label('happiness')][label('happiness')], 2);
@@ -352,4 +367,139 @@ test('scorePredictions on hand-made records: skips by reason, label-less items e
   // A record with no scores and no skip reason is still counted, never dropped silently.
   const s = scorePredictions([...records, rec('h', label('fear'), null)], { ...ctx, protocol: affectnetProtocol(8) });
   assert.deepEqual(s.coverage.skippedByReason, { 'decode-failed': 1, 'no-scores': 1 });
+});
+
+test('an explicit 8-class list never narrows the argmax to the corpus classes: two neutral items predicted surprise score 0', () => {
+  // Issue 14.2, the exact case: the 8-way argmax is surprise for both items; narrowing to the corpus's one
+  // class (neutral) used to make both right (accuracy 100%).
+  const surprise = TINY_CLASSES.map((c) => (c === 'surprise' ? 5 : c === 'neutral' ? 4 : 0));
+  const records: PredictionRecord[] = ['x', 'y'].map((id) => ({ id, label: 0, scores: surprise, face: true, latencyMs: null }));
+  const protocol = protocolFromCli('folder', 'neutral,happiness,sadness,surprise,fear,disgust,anger,contempt')!;
+  const s = scorePredictions(records, { corpusClasses: ['neutral'], modelClasses: TINY_CLASSES, protocol, ci: { resamples: 0 } });
+  assert.equal(s.metrics.accuracy.value, 0);
+  assert.equal(s.classes.length, 8);
+  assert.equal(s.confusion[s.classes.indexOf('neutral')][s.classes.indexOf('surprise')], 2);
+  assert.deepEqual(s.labelMap.absentFromCorpus, ['happiness', 'sadness', 'surprise', 'fear', 'disgust', 'anger', 'contempt']);
+  // Recall is averaged over the classes present (UAR over neutral only).
+  assert.equal(s.metrics.uar.value, 0);
+});
+
+test('valence/arousal without a target (AffectNet -2) are left out of the CCC and counted; --group-ci without groups is refused', () => {
+  const logits = TINY_CLASSES.map((_, i) => (i === 0 ? 1 : 0));
+  const rec = (id: string, extra: Partial<PredictionRecord>): PredictionRecord => ({ id, label: 0, scores: logits, face: true, latencyMs: null, ...extra });
+  const records = [
+    rec('a', { valence: 0.5, valenceTrue: 0.4, group: 'g1' }),
+    rec('b', { valence: -0.2, valenceTrue: 0.1, group: 'g1' }),
+    rec('c', { valence: 0.3, valenceTrue: -0.5, group: 'g2' }),
+    rec('d', { valence: 0.9, group: 'g2' }), // target -2 in the corpus: no valenceTrue
+  ];
+  const ctx = { corpusClasses: AFFECTNET_CLASSES, modelClasses: TINY_CLASSES, protocol: affectnetProtocol(8), ci: { resamples: 0 } };
+  const s = scorePredictions(records, ctx);
+  assert.deepEqual(s.coverage.va, { valence: { scored: 3, excluded: { 'no-target': 1 } } });
+  closeTo(s.metrics.valence_ccc.value, ccc([0.5, -0.2, 0.3], [0.4, 0.1, -0.5]), 1e-12, 'valence_ccc without d');
+
+  // Every item has a group: group resampling is allowed and recorded as such.
+  const g = scorePredictions(records, { ...ctx, ci: { resamples: 50, groups: true } });
+  assert.equal(g.metrics.accuracy.ci?.unit, 'group');
+  // One item without a group: refused, with the count and where groups come from.
+  const { group: _g, ...ungrouped } = records[3];
+  assert.throws(
+    () => scorePredictions([...records.slice(0, 3), ungrouped], { ...ctx, ci: { resamples: 50, groups: true } }),
+    (e: unknown) => isBenchError(e) && /1 of 4 scored items has no group/.test(e.message) && /group column/.test(e.fix ?? ''),
+  );
+});
+
+test('NaN model output is skipped at run time with its reason: a NaN logit, and a NaN valence (which used to throw at scoring)', async () => {
+  for (const [column, what] of [[0, /NaN or Infinity/], [8, /non-finite valence/]] as const) {
+    const dir = join(root, `nan-${column}`);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, TINY_FILE);
+    await writeFile(file, tinyModelBytes({ nanOutput: column }));
+    // A card without the published checksum, so the altered file opens.
+    const { sha256: _s, ...weights } = tiny.card.weights;
+    const nan = await openModel({ ...tiny.card, weights }, { weightsPath: file });
+    try {
+      const r = await evaluate(nan, corpus, { protocol: affectnetProtocol(8), storeDir: join(dir, 'predictions'), workers: 1, ci: { resamples: 0 } });
+      const ran = corpus.samples.length - fx.truncated.length;
+      const skipped = r.coverage!.skippedByReason['non-finite-output'];
+      assert.ok(skipped > 0 && r.coverage!.scored > 0, JSON.stringify(r.coverage));
+      assert.equal(skipped + r.coverage!.scored, ran);
+      // Every scored item is finite everywhere, so the metrics are numbers.
+      assert.ok(Number.isFinite(r.metrics!.accuracy.value) && Number.isFinite(r.metrics!.valence_ccc.value));
+      const log = (await readFile(r.skipLog!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { reason: string; detail?: string });
+      const nanSkips = log.filter((l) => l.reason === 'non-finite-output');
+      assert.equal(nanSkips.length, skipped);
+      assert.ok(nanSkips.every((l) => what.test(l.detail ?? '')), JSON.stringify(nanSkips[0]));
+    } finally {
+      await nan.engine.dispose();
+    }
+  }
+});
+
+test('a replica FILE passed as weights is recognised by its stamp: refused for accuracy with the reason, timed as a replica', async () => {
+  // Issue 8.1: `bench eval --weights replica.onnx` used to be evaluated and compared with the published accuracy.
+  const dir = join(root, 'replica-file');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'replica.onnx');
+  await writeFile(file, buildReplica(tiny.card, { seed: 3 }).bytes);
+  const { sha256: _s, ...weights } = tiny.card.weights;
+  const opened = await openModel({ ...tiny.card, weights }, { weightsPath: file });
+  try {
+    assert.equal(opened.weights.replica, true);
+    assert.deepEqual(opened.weights.replicaStamp, { architecture: tiny.card.architecture, model: tiny.card.name, seed: 3 });
+    const store = join(dir, 'predictions');
+    await assert.rejects(evaluate(opened, corpus, { protocol: affectnetProtocol(8), storeDir: store }), (e: unknown) => {
+      assert.ok(isBenchError(e));
+      assert.equal(e.code, 'REPLICA_NOT_ALLOWED');
+      assert.equal(e.file, file);
+      assert.match(e.message, /fer_bench_replica=true/);
+      assert.match(e.fix ?? '', /latency only/);
+      return true;
+    });
+    assert.equal(existsSync(store), false, 'nothing was run or written');
+    const lat = await runLatency(opened, { warmupRuns: 1, minRuns: 2, minDurationMs: 0, maxDurationMs: 10_000 });
+    assert.equal(lat.replica, true);
+    assert.equal(lat.provenance.model.replica, true);
+  } finally {
+    await opened.engine.dispose();
+  }
+});
+
+test('two manifests with the same valid items share a store but not a skip log; a re-scored store reports the skips of the corpus it names', async () => {
+  // Issue 15.2: skips.jsonl used to be overwritten by the second manifest while meta.json kept the first's counts.
+  const { rescoreStore } = await import('../../src/bench/rescore.js');
+  const dir = join(root, 'manifests');
+  await mkdir(dir, { recursive: true });
+  const good = fx.items.filter((it) => !fx.truncated.includes(it.id)).slice(0, 6).map((it) => `${it.path},${it.label},${it.box!.x},${it.box!.y},${it.box!.width},${it.box!.height}`);
+  const write = async (name: string, bad: string[]) => {
+    const file = join(dir, name);
+    await writeFile(file, ['path,label,x,y,width,height', ...good, ...bad].join('\n') + '\n');
+    return openCorpus('csv', { file, root: dirname(dirname(fx.file!)), name: 'lab', split: 'val' });
+  };
+  const a = await write('a.csv', ['x/unknown.jpg,bored,0,0,10,10']);
+  // Same label space too (a class only bad rows carry would change the store key): a label of a good item.
+  const l = fx.items[0].label;
+  const b = await write('b.csv', [`x/gone1.jpg,${l},0,0,10,10`, `x/gone2.jpg,${l},0,0,10,10`]);
+  assert.equal(a.manifestSha256, b.manifestSha256, 'same valid items');
+  const store = join(root, 'predictions-manifests');
+  const opts = { protocol: affectnetProtocol(8), storeDir: store, workers: 1, ci: { resamples: 0 } };
+  const ra = await evaluate(opened, a, opts);
+  const rb = await evaluate(opened, b, opts);
+  assert.equal(ra.predictionStore, rb.predictionStore, 'one prediction store');
+  assert.notEqual(ra.skipLog, rb.skipLog, 'one skip log per corpus load');
+  assert.deepEqual(ra.coverage!.skippedByReason, { 'unknown-label': 1 });
+  assert.deepEqual(rb.coverage!.skippedByReason, { 'missing-file': 2 });
+  const reasons = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { reason: string }).reason);
+  assert.deepEqual(await reasons(ra.skipLog!), ['unknown-label']);
+  assert.deepEqual(await reasons(rb.skipLog!), ['missing-file', 'missing-file']);
+  // Re-scoring names the last corpus run over the store, with its own skips and skip log.
+  const again = await rescoreStore(rb.predictionStore, { protocol: affectnetProtocol(8), ci: { resamples: 0 } });
+  assert.deepEqual(again.coverage!.skippedByReason, rb.coverage!.skippedByReason);
+  assert.equal(again.skipLog, rb.skipLog);
+  // The manifest fixed: no bad rows, and the re-scored record says so.
+  const fixed = await write('c.csv', []);
+  await evaluate(opened, fixed, opts);
+  const clean = await rescoreStore(rb.predictionStore, { protocol: affectnetProtocol(8), ci: { resamples: 0 } });
+  assert.deepEqual(clean.coverage!.skippedByReason, {});
+  assert.equal(clean.coverage!.skipped, 0);
 });

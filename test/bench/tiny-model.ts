@@ -81,8 +81,12 @@ function tinyWeights(): { W: number[][]; b: number[] } {
   return { W, b };
 }
 
-/** The serialised tiny model (same bytes every call). */
-export function tinyModelBytes(): Uint8Array {
+/**
+ * The serialised tiny model (same bytes every call). `nanOutput` makes that output column (0..7 a logit,
+ * 8 valence, 9 arousal) NaN for the items whose mean red is below mid-grey (sqrt of a negative number),
+ * to test that such items are skipped with a reason while the others are scored.
+ */
+export function tinyModelBytes(opts: { nanOutput?: number } = {}): Uint8Array {
   const g = new OnnxGraph({ producer: 'fer-bench-test', name: 'tiny_fer' });
   const x = g.input('input', ['batch', 3, TINY_SIZE, TINY_SIZE]);
   g.output('output', ['batch', 10]);
@@ -100,7 +104,21 @@ export function tinyModelBytes(): Uint8Array {
     acc = acc === null ? term : g.op('Add', [acc, term]);
   }
   const bias = g.param('b', Float32Array.from(b), [1, 10]);
-  g.node('Add', [acc!, bias], ['output']);
+  if (opts.nanOutput === undefined) {
+    g.node('Add', [acc!, bias], ['output']);
+    return g.toBytes();
+  }
+  // NaN (or 0) in one column: sqrt(red - mid) * 0, padded with zeros to [B, 10].
+  const starts = g.constant('starts', BigInt64Array.from([0n]), [1]);
+  const ends = g.constant('ends', BigInt64Array.from([1n]), [1]);
+  const axes = g.constant('axes', BigInt64Array.from([1n]), [1]);
+  const red = g.op('Slice', [flat, starts, ends, axes]); // [B, 1], normalised
+  const mid = g.param('mid', Float32Array.from([(0.5 - MEAN[0]) / STD[0]]), [1, 1]);
+  const zero = g.param('zero', Float32Array.from([0]), [1, 1]);
+  const nan = g.op('Mul', [g.op('Sqrt', [g.op('Sub', [red, mid])]), zero]);
+  const pads = g.constant('pads', BigInt64Array.from([0n, BigInt(opts.nanOutput), 0n, BigInt(9 - opts.nanOutput)]), [4]);
+  const mask = g.op('Pad', [nan, pads]); // [B, 10]
+  g.node('Add', [g.op('Add', [acc!, bias]), mask], ['output']);
   return g.toBytes();
 }
 

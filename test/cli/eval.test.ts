@@ -10,6 +10,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvalRunRecord } from '../../src/bench/evaluate.js';
+import { resizeKernelOf } from '../../src/bench/records.js';
 import { PREDICTIONS_FILE, readStore } from '../../src/bench/store.js';
 import { AFFECTNET_CLASSES } from '../../src/datasets/affectnet-labels.js';
 import { writeAffectNetFixture, type AffectNetFixtureSplit } from '../../src/datasets/fixtures/affectnet-fixture.js';
@@ -75,6 +76,7 @@ test('bench eval --json with a user zoo model: the run record on stdout, saved, 
     skipped: fx.skipped.length + fx.truncated.length,
     skippedByReason: { ...fx.skippedByReason, 'decode-failed': fx.truncated.length },
     excluded: {},
+    va: { valence: { scored: fx.items.length - fx.truncated.length, excluded: {} }, arousal: { scored: fx.items.length - fx.truncated.length, excluded: {} } },
   });
   for (const m of ['accuracy', 'macroF1', 'uar', 'valence_ccc', 'arousal_ccc']) assert.ok(Number.isFinite(record8.metrics?.[m]?.value), m);
   assert.equal(record8.metrics!.accuracy.ci?.resamples, 100);
@@ -106,6 +108,7 @@ test('bench eval --classes 7 (human report) reuses the stored predictions and sh
   const contempt = fx.items.filter((it) => it.label === 'contempt' && !fx.truncated.includes(it.id)).length;
   assert.match(out, new RegExp(`excluded by protocol: not-in-protocol ${contempt}$`, 'm'));
   assert.match(out, /decode-failed 1/);
+  assert.match(out, new RegExp(`^ {2}corpus {4}layout csv, release official, manifest ${record8.provenance.dataset!.manifestSha256.slice(0, 12)}$`, 'm'));
   const acc = out.split('\n').find((l) => l.trimStart().startsWith('accuracy '));
   assert.ok(acc, out);
   const [, measured, published, delta] = /accuracy\s+(\d+\.\d\d)\s+\[.*\]\s+(\d+\.\d\d)\s+([+-]\d+\.\d\d)$/.exec(acc!) ?? [];
@@ -157,4 +160,80 @@ test('bench eval with an unknown model: exit code 2 and "Did you mean", user zoo
   assert.equal(builtIn.code, 2);
   assert.match(builtIn.stderr, /Did you mean: enet_b0_8_va_mtl/);
   assert.doesNotMatch(builtIn.stderr, STACK_LINE);
+});
+
+test('bench eval --group-ci on a corpus without groups is refused before the run; so is bench score --store --group-ci', async () => {
+  const ran = await runBenchCli(evalArgs('--group-ci', '--store-dir', join(root, 'p-group'), '--no-save'), { env });
+  assert.equal(ran.code, 2, ran.stderr);
+  assert.match(ran.stderr, new RegExp(`--group-ci resamples groups, but ${fx.items.length} of ${fx.items.length} scored items have no group`));
+  assert.match(ran.stderr, /group column/);
+  assert.equal(existsSync(join(root, 'p-group')), false, 'nothing was run');
+  assert.ok(record8, 'runs after the --json test');
+  const score = await runBenchCli(['score', '--store', record8.predictionStore, '--group-ci', '--resamples', '50'], { env });
+  assert.equal(score.code, 2, score.stderr);
+  assert.match(score.stderr, /--group-ci resamples groups, but \d+ of \d+ scored items have no group/);
+  assert.doesNotMatch(score.stderr, STACK_LINE);
+});
+
+test('a folder holding only happy/ scores under an explicit class list; the text report warns about the absent classes', async () => {
+  const sharp = (await import('sharp')).default;
+  const { mkdir } = await import('node:fs/promises');
+  const folder = join(root, 'only-happy');
+  await mkdir(join(folder, 'happy'), { recursive: true });
+  for (let i = 0; i < 3; i++) {
+    await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 200, g: 180 - i * 20, b: 60 } } }).jpeg().toFile(join(folder, 'happy', `${i}.jpg`));
+  }
+  const classes = 'anger,contempt,disgust,fear,happiness,neutral,sadness,surprise';
+  const args = ['eval', '-m', TINY_MODEL, '--dataset', 'folder', '--root', folder, '--classes', classes, '--store-dir', join(root, 'p-happy'), '--resamples', '0', '--workers', '1', '--no-save'];
+  const ran = await runBenchCli(args, { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  // The corpus is named after its folder, not `folder`.
+  assert.match(ran.stdout, new RegExp(`^${TINY_MODEL} on only-happy/val \\(protocol classes:${classes.replaceAll(',', '\\+')}\\)$`, 'm'));
+  assert.match(ran.stdout, /^ {2}corpus {4}layout folder, release unknown, so no published value applies, manifest [0-9a-f]{12}$/m);
+  assert.match(ran.stdout, /warning {3}absent from the corpus \(no items, no recall; still in the prediction space\): anger, contempt, disgust, fear, neutral, sadness, surprise/);
+  const json = await runBenchCli([...args, '--json', '--name', 'happy-lab'], { env });
+  const rec = JSON.parse(json.stdout) as EvalRunRecord;
+  assert.equal(rec.provenance.dataset?.corpus, 'happy-lab');
+  assert.equal(rec.classes?.length, 8);
+  assert.equal(rec.coverage?.scored, 3);
+});
+
+test('bench eval --classes 8 --missing drop on a model without Contempt: refused, naming the 7-class protocol', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const { tinyCardInput } = await import('../bench/tiny-model.js');
+  // The tiny card with Contempt removed from its classes would not match its 8 logits, so declare a
+  // 7-class card over the first 7 logits of the same file.
+  const card = tinyCardInput(tiny.sha256);
+  const seven = {
+    ...card,
+    name: 'tiny_seven',
+    classes: card.classes!.filter((c) => c !== 'contempt'),
+    heads: { expression: { output: 'output', start: 0, length: 7, kind: 'logits' as const } },
+  };
+  const zoo = join(root, 'zoo-seven.json');
+  await writeFile(zoo, JSON.stringify({ schemaVersion: 1, models: [seven] }));
+  const args = ['eval', '-m', 'tiny_seven', '--weights', tiny.onnxPath, '--dataset', 'affectnet', '--root', corpusRoot, '--classes', '8', '--store-dir', join(root, 'p-seven'), '--resamples', '0', '--workers', '1', '--no-save'];
+  const drop = await runBenchCli([...args, '--missing', 'drop'], { env: { ...env, FER_BENCH_ZOO: zoo } });
+  assert.equal(drop.code, 2, drop.stderr);
+  assert.match(drop.stderr, /would remove contempt .* from the 8-class protocol/);
+  assert.match(drop.stderr, /that is the 7-class protocol: use --classes 7/);
+  // The default counts Contempt items wrong and says so.
+  const wrong = await runBenchCli(args, { env: { ...env, FER_BENCH_ZOO: zoo } });
+  assert.equal(wrong.code, 0, wrong.stderr);
+  assert.match(wrong.stdout, /\(protocol 8-class\)/);
+  assert.match(wrong.stdout, /warning {3}the model has no contempt: those items are counted wrong \(protocol 8-class\)/);
+});
+
+test('bench eval --resize runs another pipeline: recorded, its own store, flagged beside the published value', async () => {
+  assert.ok(record8, 'runs after the --json test');
+  const ran = await runBenchCli(evalArgs('--classes', '8', '--resize', 'pil', '--json', '--no-save'), { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  const rec = JSON.parse(ran.stdout) as EvalRunRecord;
+  assert.equal(resizeKernelOf(rec.provenance.preprocessing), 'pil');
+  assert.equal(resizeKernelOf(record8.provenance.preprocessing), 'cv2', 'the card default');
+  assert.notEqual(rec.predictionStore, record8.predictionStore, 'another pipeline is another store');
+  // The published entry names the pipeline behind it (the card's), so a reader sees the mismatch.
+  assert.equal(rec.published?.find((p) => p.metric === 'accuracy')?.resize, 'cv2');
+  const { formatEvalReport } = await import('../../src/cli/format-eval.js');
+  assert.match(formatEvalReport(rec, null), /warning {3}resize pil differs from the published pipeline \(cv2\)/);
 });

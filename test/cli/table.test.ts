@@ -50,7 +50,8 @@ test('bench table --kind latency --format latex --out writes the file atomically
     assert.equal(ran.stdout, '');
     assert.equal(ran.stderr, `wrote ${out} (2 rows)\n`);
     const tex = await readFile(out, 'utf8');
-    assert.ok(tex.includes('\\label{tab:lat}\n\\begin{tabular}{lllrrrrrrrr}\n\\toprule\n'));
+    assert.ok(tex.includes('\\label{tab:lat}\n\\begin{threeparttable}\n\\begin{tabular}{lllrrrrrrrr}\n\\toprule\n'), tex);
+    assert.ok(tex.includes('\\begin{tablenotes}\\footnotesize\n\\item (replica) rows time a random-weight copy'), tex);
     assert.ok(tex.includes('enet\\_b2\\_8 (replica) (short run) & onnxruntime-node 1.30.0 & cpu & 2 & 1 & 25.00'));
     assert.deepEqual(await readdir(join(dir, 'tables')), ['latency.tex']);
   });
@@ -66,7 +67,7 @@ test('bench table --format csv --json gives the long rows, notes and text', asyn
     assert.equal(json.rows.length, 5);
     assert.ok(json.rows.every((r) => !r.replica));
     assert.equal(json.notes.length, 4);
-    assert.ok(json.text.startsWith('model,corpus,protocol,metric,value,ciLow,ciHigh,ciLevel,published,publishedSource,diff,n,replica,demo,runFile,date\n'));
+    assert.ok(json.text.startsWith('model,corpus,split,release,manifestSha256,protocol,metric,value,ciLow,ciHigh,ciLevel,ciUnit,published,publishedSource,diff,'), json.text);
   });
 });
 

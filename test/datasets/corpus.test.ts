@@ -23,6 +23,7 @@ test('openCorpus opens every registered corpus', async () => {
     root: dir,
     split: 'val',
     layout: 'march2021',
+    release: 'march2021',
     manifestSha256: a.manifestSha256,
     items: 8,
     classes: a.classes,
@@ -35,8 +36,16 @@ test('openCorpus opens every registered corpus', async () => {
   await mkdir(path.join(folder, 'happy'));
   await writeFile(path.join(folder, 'happy', 'a.jpg'), 'x');
   await writeFile(path.join(folder, 'list.csv'), 'happy/a.jpg,happy\n');
-  assert.equal((await openCorpus('folder', { root: folder })).samples.length, 1);
-  assert.equal((await openCorpus('csv', { file: path.join(folder, 'list.csv') })).samples.length, 1);
+  const f = await openCorpus('folder', { root: folder });
+  const c = await openCorpus('csv', { file: path.join(folder, 'list.csv') });
+  assert.equal(f.samples.length, 1);
+  assert.equal(c.samples.length, 1);
+  // Generic corpora are named after their root folder (not `folder`/`csv`), so two never merge in a table;
+  // their release is unknown, so no published number applies to them.
+  assert.equal(f.name, path.basename(folder));
+  assert.equal(c.name, path.basename(folder));
+  assert.equal(f.release, undefined);
+  assert.equal((await openCorpus('folder', { root: folder, name: 'raf-db' })).name, 'raf-db');
 });
 
 test('an unknown corpus name is UNKNOWN_DATASET with a did-you-mean', async () => {

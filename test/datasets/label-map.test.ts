@@ -34,8 +34,8 @@ function randomScores(n: number, seed: number): number[] {
 }
 
 test('presets: AffectNet-8 is ids 0..7, AffectNet-7 drops Contempt', () => {
-  assert.deepEqual(affectnetProtocol(8), { name: '8-class', classes: AFFECTNET });
-  assert.deepEqual(affectnetProtocol(7), { name: '7-class', classes: AFFECTNET.slice(0, 7) });
+  assert.deepEqual(affectnetProtocol(8), { name: '8-class', classes: AFFECTNET, named: true });
+  assert.deepEqual(affectnetProtocol(7), { name: '7-class', classes: AFFECTNET.slice(0, 7), named: true });
   assert.ok(!affectnetProtocol(7).classes.includes('contempt'));
 });
 
@@ -118,11 +118,23 @@ test('EMO-AffectNet order (= AffectNet ids 0..6): identity on AffectNet-7; Affec
   assert.deepEqual(idMap(m7), { 0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 'drop' });
   assert.deepEqual(m7.logitOf, [0, 1, 2, 3, 4, 5, 6]);
 
-  const drop = buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: EMO, protocol: affectnetProtocol(8), missing: 'drop' });
+  // Dropping Contempt from AffectNet-8 would be the 7-class protocol under the 8-class name: refused, saying so.
+  assert.throws(
+    () => buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: EMO, protocol: affectnetProtocol(8), missing: 'drop' }),
+    (e: unknown) => e instanceof BenchError && e.code === 'BAD_INPUT' && /that is the 7-class protocol: use --classes 7/.test(e.fix ?? ''),
+  );
+  // A custom class list may drop, and the protocol name then says what was scored.
+  const custom = { name: 'classes:all8', classes: AFFECTNET };
+  const drop = buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: EMO, protocol: custom, missing: 'drop' });
   assert.deepEqual(drop.evalClasses, AFFECTNET.slice(0, 7));
   assert.equal(drop.dropReason('contempt'), 'model-lacks-class');
+  assert.equal(drop.protocolName, `classes:${AFFECTNET.slice(0, 7).join('+')}`);
 
-  const wrong = buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: EMO, protocol: affectnetProtocol(8), missing: 'count-wrong' });
+  // The default under AffectNet-8: Contempt items counted wrong, as the papers' 8-class column would be.
+  const wrong = buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: EMO, protocol: affectnetProtocol(8) });
+  assert.equal(wrong.describe().missing, 'count-wrong');
+  assert.deepEqual(wrong.describe().countedWrong, ['contempt']);
+  assert.equal(wrong.protocolName, '8-class');
   assert.deepEqual(wrong.evalClasses, AFFECTNET);
   assert.equal(wrong.mapLabel('contempt'), 7);
   assert.deepEqual(wrong.logitOf, [0, 1, 2, 3, 4, 5, 6, null]);
@@ -152,7 +164,9 @@ test('describe() is JSON and says what was kept and dropped', () => {
   const d = m.describe();
   assert.deepEqual(JSON.parse(JSON.stringify(d)), d);
   assert.equal(d.protocol, '7-class');
-  assert.equal(d.missing, 'drop');
+  assert.equal(d.requestedProtocol, '7-class');
+  assert.equal(d.missing, 'count-wrong');
+  assert.deepEqual(d.countedWrong, []);
   assert.deepEqual(d.droppedLogits, [{ class: 'contempt', model: 1 }]);
   assert.deepEqual(d.labels.find((l) => l.class === 'contempt'), { class: 'contempt', drop: 'not-in-protocol' });
   assert.deepEqual(d.labels.find((l) => l.class === 'neutral'), { class: 'neutral', eval: 4 });
@@ -168,4 +182,25 @@ test('errors: duplicates, too few classes, wrong score length, a label outside t
   const m = buildLabelMap({ corpusClasses: AFFECTNET, modelClasses: HSE8 });
   assert.throws(() => m.predict([1, 2, 3]), code('MODEL_IO_MISMATCH'));
   assert.throws(() => m.mapLabel('calm'), /not in the corpus classes/);
+});
+
+test('an explicit protocol never narrows the prediction space to the classes the corpus holds', () => {
+  // Issue 14.2: two neutral items whose 8-way argmax is surprise must be wrong under an explicit 8-class list.
+  const neutralOnly: ClassName[] = ['neutral'];
+  const m = buildLabelMap({ corpusClasses: neutralOnly, modelClasses: HSE8, protocol: affectnetProtocol(8) });
+  assert.deepEqual(m.evalClasses, AFFECTNET);
+  const surprise = [0, 0, 0, 0, 0, 1, 0, 9]; // HSE index 7 = surprise, neutral (5) second
+  assert.equal(m.evalClasses[m.predict(surprise)], 'surprise');
+  assert.notEqual(m.predict(surprise), m.mapLabel('neutral'));
+  assert.deepEqual(m.describe().absentFromCorpus, AFFECTNET.filter((c) => c !== 'neutral'));
+});
+
+test('a corpus holding only some classes scores under an explicit class list; the absent ones are recorded', () => {
+  // Issue 8.7: a folder with only happy/ used to fail with "label map leaves 1 class".
+  const list = { name: 'classes:7', classes: HSE7 };
+  const m = buildLabelMap({ corpusClasses: ['happiness'], modelClasses: HSE7, protocol: list });
+  assert.deepEqual(m.evalClasses, HSE7);
+  assert.equal(m.mapLabel('happiness'), HSE7.indexOf('happiness'));
+  assert.deepEqual(m.describe().absentFromCorpus, HSE7.filter((c) => c !== 'happiness'));
+  assert.equal(m.protocolName, 'classes:7');
 });

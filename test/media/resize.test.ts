@@ -37,11 +37,10 @@ for (const kernel of REFERENCED) {
       const ours = resizeRgb(img, { width: c.size, height: c.size, kernel, rect });
       const ref = await fixtureImage(reference(c, kernel)!);
       const p = parity(ours.data, ref.data, 1);
-      t.diagnostic(
-        `${c.id} (${c.cropWidth}x${c.cropHeight} -> ${c.size}): max |diff| ${p.maxDiff}, ` +
-          `<=1: ${(100 * p.within).toFixed(3)}%, exact: ${(100 * p.exact).toFixed(3)}%`,
-      );
-      assert.ok(p.within >= 0.99, `${c.id}: only ${(100 * p.within).toFixed(3)}% of values within 1 grey level`);
+      t.diagnostic(`${c.id} (${c.cropWidth}x${c.cropHeight} -> ${c.size}): max |diff| ${p.maxDiff}, exact: ${(100 * p.exact).toFixed(3)}%`);
+      // The module and the zoo cards claim bit-exact equality with the library: asserted as such. A kernel
+      // that stops being exact must have its claim or its code fixed, never this assertion.
+      assert.equal(p.maxDiff, 0, `${c.id}: max |diff| ${p.maxDiff}, only ${(100 * p.exact).toFixed(3)}% of values exact`);
     }
   });
 }

@@ -78,6 +78,8 @@ test('HSEmotion cards: ONNX I/O, class order, preprocessing and URLs', () => {
       assert.deepEqual(card.heads.arousal, { output: 'output', start: 9, length: 1 });
     }
     assert.ok(card.notes.some((n) => /PIL/.test(n)), `${card.name}: note on PIL vs cv2 resize`);
+    // The published numbers came from the PyTorch path (PIL bilinear with antialias): that is the default.
+    assert.equal(card.input.resize, 'pil', card.name);
   }
   assert.equal(getModel('enet_b0_8_va_mtl', zoo).weights.sha256, 'c43e056ad388d4a8dc911832b8291435b2af537f967e5870ebd731574ec7e812');
   assert.equal(zoo.models.filter((m) => m.weights.sha256).length, 1, 'only the one known checksum is recorded');
@@ -137,13 +139,20 @@ test('the fork, EMO-AffectNet and face-api cards', () => {
   assert.equal(emo.input.colorOrder, 'BGR');
   assert.deepEqual(emo.input.mean, [91.4953, 103.8827, 131.0912]);
   assert.equal(emo.input.scale, 1);
-  // run.py's cv2.INTER_AREA; the notebooks' and PyTorch demo's PIL NEAREST is named as the alternative.
-  assert.equal(emo.input.resize, 'cv2-area');
+  // The published 66.4 came from the notebook's keras load_img path (PIL NEAREST): that is the default;
+  // run.py's cv2.INTER_AREA is named as the alternative (--resize cv2-area).
+  assert.equal(emo.input.resize, 'pil-nearest');
   assert.equal(emo.input.fit, 'stretch');
-  assert.ok(emo.notes.some((n) => /INTER_AREA/.test(n) && /'pil-nearest'/.test(n)));
+  assert.ok(emo.notes.some((n) => /INTER_AREA/.test(n) && /'pil-nearest'/.test(n) && /--resize cv2-area/.test(n)));
   assert.equal(emo.architecture, 'resnet50');
   assert.equal(emo.heads.embedding?.length, 512);
   assert.equal(headlineResult(emo, 'affectnet', '7-class', 'accuracy')?.value, 66.4);
+  // The March-2021 numbers are release `march2021` of the same protocols, never the official headline.
+  const afew = getModel('enet_b0_8_best_afew', zoo);
+  assert.equal(headlineResult(afew, 'affectnet', '8-class', 'accuracy')?.value, 60.95);
+  assert.equal(headlineResult(afew, 'affectnet', '8-class', 'accuracy', { release: 'march2021' })?.value, 59.56);
+  assert.equal(headlineResult(afew, 'affectnet', '7-class', 'accuracy', { release: 'march2021' })?.value, 63.94);
+  assert.equal(headlineResult(afew, 'affectnet', '8-class', 'accuracy', { split: 'train' }), undefined);
   const ravdess = headlineResult(emo, 'ravdess', 'loco-lstm', 'uar');
   assert.equal(ravdess?.value, 65.8);
   assert.match(ravdess!.note!, /LSTM/);
@@ -155,6 +164,8 @@ test('the fork, EMO-AffectNet and face-api cards', () => {
   assert.deepEqual(fa.input.mean, [122.782, 117.001, 104.298]);
   // face-api's toBatchTensor: padToSquare (centred), then tf.image.resizeBilinear.
   assert.deepEqual([fa.input.resize, fa.input.fit], ['tf-bilinear', 'pad-square']);
+  // The 224 crops mobilenet_7's number was scored on were made with cv2.resize (corpora.md §1.2).
+  assert.equal(getModel('mobilenet_7', zoo).input.resize, 'cv2');
   assert.equal(fa.heads.expression.kind, 'probabilities');
   assert.deepEqual(fa.published, []);
   // The bundled path names a real file of the installed package.

@@ -8,10 +8,18 @@ interface EvalSpec {
   protocol: string;
   date: string;
   metrics: Record<string, [value: number, low?: number, high?: number]>;
-  published?: Array<{ metric: string; protocol: string; value: number; source: string }>;
+  published?: Array<{ metric: string; protocol: string; value: number; source: string; split?: string; release?: string; resize?: string }>;
   replica?: boolean;
   demo?: boolean;
   items?: number;
+  split?: string;
+  release?: string;
+  manifest?: string;
+  /** The label map's countedWrong / absentFromCorpus. */
+  countedWrong?: string[];
+  absentFromCorpus?: string[];
+  resize?: string;
+  ciUnit?: 'item' | 'group';
 }
 
 const engine = { engine: 'onnxruntime-node', version: '1.30.0', backend: 'cpu', device: 'cpu', threads: 0 };
@@ -28,16 +36,18 @@ export function evalRecord(s: EvalSpec): RunRecord {
     metrics: Object.fromEntries(
       Object.entries(s.metrics).map(([k, [value, low, high]]) => [
         k,
-        low === undefined || high === undefined ? { value } : { value, ci: { low, high, level: 0.95, resamples: 1000, seed: 0, unit: 'item' as const } },
+        low === undefined || high === undefined ? { value } : { value, ci: { low, high, level: 0.95, resamples: 1000, seed: 0, unit: s.ciUnit ?? ('item' as const) } },
       ]),
     ),
     coverage: { total: s.items ?? 100, scored: s.items ?? 100, skipped: 0, skippedByReason: {} },
     ...(s.published ? { published: s.published } : {}),
+    ...(s.countedWrong || s.absentFromCorpus ? { labelMap: { countedWrong: s.countedWrong ?? [], absentFromCorpus: s.absentFromCorpus ?? [] } } : {}),
     provenance: {
+      ...(s.resize ? { preprocessing: { resize: s.resize } } : {}),
       tool,
       model: { name: s.model, file: null, sha256: null, replica: s.replica ?? false, format: 'onnx' },
       engine,
-      dataset: { corpus: s.corpus, root: '/data', split: 'val', manifestSha256: '0'.repeat(64), items: s.items ?? 100 },
+      dataset: { corpus: s.corpus, root: '/data', split: s.split ?? 'val', release: s.release ?? 'official', manifestSha256: s.manifest ?? '0'.repeat(64), items: s.items ?? 100 },
       batchSize: 1,
       seed: 0,
       host,

@@ -82,7 +82,7 @@ test('selectNewest keeps the newest run of each setup by date, ties to the later
     ['x/2.json', 'x/other.json', 'x/lat.json', 'x/lat-b8.json'],
   );
   assert.deepEqual(notes, [
-    'm on afew (default): kept the newest run x/2.json (2024-04-30T22:00:00Z); ignored x/1.json (2024-05-01T00:00:00+02:00), x/3.json (2024-02-01T00:00:00Z).',
+    'm on afew/val (default): kept the newest run x/2.json (2024-04-30T22:00:00Z); ignored x/1.json (2024-05-01T00:00:00+02:00), x/3.json (2024-02-01T00:00:00Z).',
   ]);
 });
 
@@ -91,15 +91,23 @@ test('resultRows: one row per metric, published on the record scale, protocol de
   assert.deepEqual(rows[0], {
     model: 'enet_b0_8_va_mtl',
     corpus: 'affectnet',
+    split: 'val',
+    release: 'official',
+    manifestSha256: '0'.repeat(64),
     protocol: '8-class',
     metric: 'accuracy',
     value: 0.6193,
     ciLow: 0.604,
     ciHigh: 0.634,
     ciLevel: 0.95,
+    ciUnit: 'item',
     published: 0.6193,
     publishedSource: 'HSEmotion README',
     diff: 0,
+    resize: null,
+    publishedResize: null,
+    countedWrong: [],
+    absentFromCorpus: [],
     n: 4000,
     replica: false,
     demo: false,

@@ -7,8 +7,9 @@ import { BenchError } from '../../src/errors.js';
 import { fixtureRuns } from './fixtures.js';
 
 const SUPERSEDED =
-  'enet_b0_8_va_mtl on affectnet (8-class): kept the newest run runs/a-affectnet.json (2024-03-01T00:00:00.000Z); ignored runs/a-affectnet-old.json (2024-01-01T00:00:00.000Z).';
+  'enet_b0_8_va_mtl on affectnet/val (8-class): kept the newest run runs/a-affectnet.json (2024-03-01T00:00:00.000Z); ignored runs/a-affectnet-old.json (2024-01-01T00:00:00.000Z).';
 const REPLICA_LEFT_OUT = 'Left out replica runs (random weights: latency only, never accuracy): runs/r-affectnet.json.';
+const Z = '0'.repeat(64);
 const DEMO = '(demo) rows come from demo runs (generated corpus or bundled models): they check the pipeline and are not results.';
 
 test('accuracy table in Markdown: README layout, CI, published value and Δ, demo label, notes', () => {
@@ -21,7 +22,7 @@ test('accuracy table in Markdown: README layout, CI, published value and Δ, dem
       '|enet_b0_8_va_mtl|61.93 [60.40, 63.40]|61.93|+0.00|-|55.21 [50.13, 60.21]|56.73|-1.52|',
       '|mobilenet_7 (demo)|-|-|-|64.71 [63.12, 66.30]|55.35 [50.40, 60.30]|-|-|',
       '',
-      'Accuracy (%) with 95% CI in brackets; pub. = published value; Δ = measured − published (points).',
+      'Accuracy (%) with 95% CI in brackets (bootstrap over items); pub. = published value; Δ = measured − published (points).',
       `- ${SUPERSEDED}`,
       `- ${REPLICA_LEFT_OUT}`,
       `- ${DEMO}`,
@@ -38,19 +39,17 @@ test('replica eval runs never reach the accuracy table', () => {
   assert.ok(table.notes.includes(REPLICA_LEFT_OUT));
 });
 
-test('accuracy table in LaTeX: booktabs, grouped measured/pub./Δ headers, escaping, notes as comments', () => {
+test('accuracy table in LaTeX: booktabs, grouped measured/pub./Δ headers, escaping, notes as tablenotes that compile', () => {
   const tex = toLatex(resultsTable(fixtureRuns()), { label: 'tab:acc' });
   assert.equal(
     tex,
     [
-      `% ${SUPERSEDED}`,
-      `% ${REPLICA_LEFT_OUT}`,
-      `% ${DEMO}`,
-      '% Published values: HSEmotion README.',
+      '% needs \\usepackage{threeparttable}',
       '\\begin{table}[htbp]',
       '\\centering',
-      '\\caption{Accuracy (\\%) with 95\\% CI in brackets; pub. = published value; $\\Delta$ = measured $-$ published (points).}',
+      '\\caption{Accuracy (\\%) with 95\\% CI in brackets (bootstrap over items); pub. = published value; $\\Delta$ = measured $-$ published (points).}',
       '\\label{tab:acc}',
+      '\\begin{threeparttable}',
       '\\begin{tabular}{lrrrrrrr}',
       '\\toprule',
       ' & \\multicolumn{3}{c}{AffectNet-8} &  & \\multicolumn{3}{c}{AFEW (faces-detected)} \\\\',
@@ -61,6 +60,13 @@ test('accuracy table in LaTeX: booktabs, grouped measured/pub./Δ headers, escap
       'mobilenet\\_7 (demo) & - & - & - & 64.71 [63.12, 66.30] & 55.35 [50.40, 60.30] & - & - \\\\',
       '\\bottomrule',
       '\\end{tabular}',
+      '\\begin{tablenotes}\\footnotesize',
+      `\\item ${escapeLatex(SUPERSEDED)}`,
+      `\\item ${escapeLatex(REPLICA_LEFT_OUT)}`,
+      `\\item ${escapeLatex(DEMO)}`,
+      '\\item Published values: HSEmotion README.',
+      '\\end{tablenotes}',
+      '\\end{threeparttable}',
       '\\end{table}',
       '',
     ].join('\n'),
@@ -71,12 +77,12 @@ test('accuracy CSV is long format: every metric of the runs used, full precision
   assert.equal(
     toCsv(resultsTable(fixtureRuns())),
     [
-      'model,corpus,protocol,metric,value,ciLow,ciHigh,ciLevel,published,publishedSource,diff,n,replica,demo,runFile,date',
-      'enet_b0_8_va_mtl,afew,faces-detected,accuracy,0.5521,0.5013,0.6021,0.95,0.5673,HSEmotion README,-0.0152,379,false,false,runs/a-afew.json,2024-03-02T00:00:00.000Z',
-      'enet_b0_8_va_mtl,affectnet,8-class,accuracy,0.6193,0.604,0.634,0.95,0.6193,HSEmotion README,0,4000,false,false,runs/a-affectnet.json,2024-03-01T00:00:00.000Z',
-      'enet_b0_8_va_mtl,affectnet,8-class,macro_f1,0.615,0.6,0.63,0.95,,,,4000,false,false,runs/a-affectnet.json,2024-03-01T00:00:00.000Z',
-      'mobilenet_7,afew,faces-detected,accuracy,0.5535,0.504,0.603,0.95,,,,100,false,true,runs/m-afew.json,2024-03-04T00:00:00.000Z',
-      'mobilenet_7,affectnet,7-class,accuracy,0.6471,0.6312,0.663,0.95,,,,100,false,true,runs/m-affectnet.json,2024-03-03T00:00:00.000Z',
+      'model,corpus,split,release,manifestSha256,protocol,metric,value,ciLow,ciHigh,ciLevel,ciUnit,published,publishedSource,diff,resize,publishedResize,countedWrong,absentFromCorpus,n,replica,demo,runFile,date',
+      `enet_b0_8_va_mtl,afew,val,official,${Z},faces-detected,accuracy,0.5521,0.5013,0.6021,0.95,item,0.5673,HSEmotion README,-0.0152,,,,,379,false,false,runs/a-afew.json,2024-03-02T00:00:00.000Z`,
+      `enet_b0_8_va_mtl,affectnet,val,official,${Z},8-class,accuracy,0.6193,0.604,0.634,0.95,item,0.6193,HSEmotion README,0,,,,,4000,false,false,runs/a-affectnet.json,2024-03-01T00:00:00.000Z`,
+      `enet_b0_8_va_mtl,affectnet,val,official,${Z},8-class,macro_f1,0.615,0.6,0.63,0.95,item,,,,,,,,4000,false,false,runs/a-affectnet.json,2024-03-01T00:00:00.000Z`,
+      `mobilenet_7,afew,val,official,${Z},faces-detected,accuracy,0.5535,0.504,0.603,0.95,item,,,,,,,,100,false,true,runs/m-afew.json,2024-03-04T00:00:00.000Z`,
+      `mobilenet_7,affectnet,val,official,${Z},7-class,accuracy,0.6471,0.6312,0.663,0.95,item,,,,,,,,100,false,true,runs/m-affectnet.json,2024-03-03T00:00:00.000Z`,
       '',
     ].join('\n'),
   );
@@ -91,7 +97,7 @@ test('another metric in another spelling: columns without published values get n
       '|:-|-:|',
       '|enet_b0_8_va_mtl|61.50 [60.00, 63.00]|',
       '',
-      'Macro-F1 (%) with 95% CI in brackets.',
+      'Macro-F1 (%) with 95% CI in brackets (bootstrap over items).',
       `- ${SUPERSEDED}`,
       `- ${REPLICA_LEFT_OUT}`,
       '',
@@ -132,9 +138,8 @@ test('latency table in LaTeX (no float) and CSV', () => {
   assert.equal(
     toLatex(table, { float: false }),
     [
-      '% (replica) rows time a random-weight copy of the architecture: same graph and cost, latency only.',
-      '% (short run) rows stopped at the maximum duration before the minimum duration and run count were met: runs/l-b2-replica.json.',
-      "% Published latencies (measured on the source's hardware, not comparable one to one): HSEmotion README (Samsung Fold 3).",
+      '% needs \\usepackage{threeparttable}',
+      '\\begin{threeparttable}',
       '\\begin{tabular}{lllrrrrrrrr}',
       '\\toprule',
       'Model & Engine & Device & Threads & Batch & p50 (ms) & p90 (ms) & p99 (ms) & mean $\\pm$ sd (ms) & items/s & pub. (ms) \\\\',
@@ -143,6 +148,12 @@ test('latency table in LaTeX (no float) and CSV', () => {
       'enet\\_b2\\_8 (replica) (short run) & onnxruntime-node 1.30.0 & cpu & 2 & 1 & 25.00 & 30.00 & 37.50 & 27.50 $\\pm$ 2.50 & 36.4 & - \\\\',
       '\\bottomrule',
       '\\end{tabular}',
+      '\\begin{tablenotes}\\footnotesize',
+      '\\item (replica) rows time a random-weight copy of the architecture: same graph and cost, latency only.',
+      '\\item (short run) rows stopped at the maximum duration before the minimum duration and run count were met: runs/l-b2-replica.json.',
+      "\\item Published latencies (measured on the source's hardware, not comparable one to one): HSEmotion README (Samsung Fold 3).",
+      '\\end{tablenotes}',
+      '\\end{threeparttable}',
       '',
     ].join('\n'),
   );

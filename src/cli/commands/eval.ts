@@ -12,11 +12,13 @@ export interface EvalCliOptions {
   dataset: string;
   root?: string;
   manifest?: string;
+  name?: string;
   split: string;
   layout: string;
   classes?: string;
   labelMap?: string;
-  missing: 'drop' | 'count-wrong';
+  missing?: 'drop' | 'count-wrong';
+  resize?: string;
   device: string;
   weights?: string;
   batch: number;
@@ -40,11 +42,17 @@ export function register(program: Command): void {
     .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group])')
     .option('--root <dir>', 'corpus root (affectnet, folder); for csv, the folder image paths are relative to')
     .option('--manifest <file>', 'the CSV manifest (--dataset csv)')
+    .option('--name <name>', "folder/csv corpora: the corpus name in records and tables (default: the root folder's name)")
     .option('--split <split>', 'split to evaluate', 'val')
     .option('--layout <layout>', 'affectnet layout: auto | csv | folders | march2021', 'auto')
     .option('--classes <protocol>', 'protocol: 8 or 7 (AffectNet), or a comma list of classes to evaluate')
     .option('--label-map <spec>', 'corpus labels → canonical classes, e.g. "0=anger,1=disgust,calm=drop" or a JSON file')
-    .addOption(new Option('--missing <policy>', 'a class the model lacks: drop its items, or count-wrong').choices(['drop', 'count-wrong']).default('drop'))
+    .addOption(
+      new Option('--missing <policy>', 'a class the model lacks: count-wrong (default under 8/7, where drop is refused) or drop (default for a class list)').choices(['drop', 'count-wrong']),
+    )
+    .addOption(
+      new Option('--resize <kernel>', "resize kernel (default: the card's, the pipeline behind its published numbers)").choices(['cv2', 'pil', 'cv2-area', 'pil-nearest', 'tf-bilinear']),
+    )
     .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
     .option('--weights <file>', 'use this weights file instead of models/ or the cache')
     .option('-b, --batch <n>', 'items per engine call', parsePositiveInt, 8)
@@ -79,7 +87,16 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   const { formatEvalReport } = await import('../format-eval.js');
   const { createProgress } = await import('../progress.js');
 
-  const card = getModel(opts.model);
+  const zooCard = getModel(opts.model);
+  // Another kernel is a different pipeline: recorded, keyed in the store, and flagged beside the Δ.
+  // The published entries keep naming the card's own pipeline, which is behind their numbers.
+  const card = opts.resize
+    ? {
+        ...zooCard,
+        input: { ...zooCard.input, resize: opts.resize as typeof zooCard.input.resize },
+        published: zooCard.published.map((p) => ({ ...p, resize: p.resize ?? zooCard.input.resize })),
+      }
+    : zooCard;
   const protocol = protocolFromCli(opts.dataset, opts.classes);
   // The model first: a missing weights file should not wait for a scan of the whole corpus.
   const { defaultSplit } = await import('../../bench/runner.js');

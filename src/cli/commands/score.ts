@@ -15,7 +15,7 @@ interface ScoreCliOptions {
   csv?: string;
   store?: string;
   protocol?: string;
-  missing: 'drop' | 'count-wrong';
+  missing?: 'drop' | 'count-wrong';
   out?: string;
   classes?: string;
   json?: boolean;
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .option('--store <dir>', 'a prediction store directory (results/predictions/...): rebuilds the eval run record')
     .option('--classes <list>', '--csv: comma-separated class names in index order (default: inferred, sorted names or 0..max)')
     .option('--protocol <p>', '--store: 8 or 7 (AffectNet), or a comma list of classes (default: as bench eval)')
-    .addOption(new Option('--missing <policy>', '--store: a class the model lacks: drop its items, or count-wrong').choices(['drop', 'count-wrong']).default('drop'))
+    .addOption(new Option('--missing <policy>', '--store: a class the model lacks: count-wrong (default under 8/7) or drop').choices(['drop', 'count-wrong']))
     .option('--out <dir>', '--store: also save the rebuilt run record in this directory')
     .option('--json', 'print the report as JSON')
     .option('--resamples <n>', 'bootstrap resamples (0 = no confidence intervals)', parsePositiveInt, BOOTSTRAP_DEFAULTS.resamples)
