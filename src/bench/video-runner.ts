@@ -70,7 +70,8 @@ export function videoStoreKey(opened: OpenedModel, corpus: Corpus, opts: VideoRu
     classes: { corpus: [...corpus.classes], model: [...opened.card.classes] },
     preprocessing: { ...describePreprocessing(opened.card.input), video: videoPreprocessing(opts) },
     labelMap: null,
-    extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend },
+    // The head's kind decides how frame scores average into a clip's; kept so a store re-scores on its own.
+    extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend, expression: opened.card.heads.expression.kind },
   };
 }
 
