@@ -41,10 +41,10 @@ export async function inferBatch(engine: Engine, card: ModelCard, buffer: BatchB
   const heads = readHeads(card, outputs, n);
   return bases.map((base, i): PredictionRecord => {
     const h = heads[i];
-    const va = [h.valence, h.arousal].filter((v): v is number => v !== undefined);
-    if (!h.scores.every(Number.isFinite) || !va.every(Number.isFinite)) {
-      return { ...base, scores: null, skip: { reason: 'non-finite-output', detail: 'the model returned NaN or Infinity' } };
-    }
+    if (!h.scores.every(Number.isFinite)) return { ...base, scores: null, skip: { reason: 'non-finite-output', detail: 'the model returned NaN or Infinity' } };
+    // A NaN valence/arousal would poison the CCC of the whole run at scoring time: skip the item now, with why.
+    const badVa = (['valence', 'arousal'] as const).filter((d) => h[d] !== undefined && !Number.isFinite(h[d]));
+    if (badVa.length) return { ...base, scores: null, skip: { reason: 'non-finite-output', detail: `the model returned a non-finite ${badVa.join(' and ')}` } };
     const r: PredictionRecord = { ...base, scores: Array.from(h.scores), latencyMs: perItem };
     if (h.valence !== undefined) r.valence = h.valence;
     if (h.arousal !== undefined) r.arousal = h.arousal;

@@ -69,7 +69,7 @@ test('a video corpus is scored per clip: face-subset metrics, the complete accur
     return e.map((v) => v / s);
   };
   // Independent recomputation: mean softmax over face frames, argmax over the corpus classes' logits (model order).
-  const kept = CLASSES.map((c) => TINY_CLASSES.indexOf(c)).sort((x, y) => x - y);
+  const kept = CLASSES.map((c) => (TINY_CLASSES as readonly string[]).indexOf(c)).sort((x, y) => x - y);
   const correct = new Map<string, boolean>();
   let sampled = 0;
   let withFace = 0;
