@@ -9,7 +9,7 @@ import { BenchError } from '../errors.js';
 import { projectPredictions } from './evaluate.js';
 import { compareClassifiers, type McNemarResult } from './metrics/index.js';
 import type { MetricWithCI } from './records.js';
-import { readScorableStore } from './rescore.js';
+import { clipScoringFor, readScorableStore } from './rescore.js';
 
 export interface CompareOptions {
   protocol?: Protocol;
@@ -44,8 +44,13 @@ export async function compareStores(dirA: string, dirB: string, opts: CompareOpt
     });
   }
   const ctx = { protocol: opts.protocol, missing: opts.missing };
-  const pa = projectPredictions(a.records, { ...ctx, corpusClasses: a.corpusClasses, modelClasses: a.modelClasses });
-  const pb = projectPredictions(b.records, { ...ctx, corpusClasses: b.corpusClasses, modelClasses: b.modelClasses });
+  // Video stores compare clip against clip, each model's frames aggregated as its own head requires.
+  const clipsOf = (s: typeof a) => {
+    const c = clipScoringFor(s);
+    return c ? { clips: c } : {};
+  };
+  const pa = projectPredictions(a.records, { ...ctx, corpusClasses: a.corpusClasses, modelClasses: a.modelClasses, ...clipsOf(a) });
+  const pb = projectPredictions(b.records, { ...ctx, corpusClasses: b.corpusClasses, modelClasses: b.modelClasses, ...clipsOf(b) });
   const classes = [...pa.map.evalClasses];
   if (classes.join() !== pb.map.evalClasses.join()) {
     throw new BenchError('BAD_INPUT', `the models are evaluated on different classes (${classes.join(', ')} vs ${pb.map.evalClasses.join(', ')})`, {

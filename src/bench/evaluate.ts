@@ -10,10 +10,12 @@ import { BenchError } from '../errors.js';
 import type { PublishedResult } from '../models/card.js';
 import type { OpenedModel } from '../models/open.js';
 import { publishedForRun } from '../models/published.js';
-import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification } from './metrics/index.js';
+import { aggregateClips, type ClipAggregateOptions, type ClipAggregation } from './clips.js';
+import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification, type ResampleStatistic } from './metrics/index.js';
 import { hostInfo, toolInfo } from './provenance.js';
 import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';
 import { runCorpus, type RunnerOptions } from './runner.js';
+import { isVideoCorpus, runVideoCorpus, type VideoRunnerOptions } from './video-runner.js';
 import { summarizeLatency } from './latency-stats.js';
 import { canonicalJson, compareCodeUnits, sha256 } from '../util/hash.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
@@ -49,6 +51,11 @@ export interface ScoreContext {
   /** Evaluated class the model lacks: drop its items or count them wrong. Default `drop`. */
   missing?: MissingPolicy;
   ci?: CiOptions;
+  /**
+   * Video stores (frame records plus clip records): how frame scores become a clip's. Required when the
+   * records are a video run's; every metric then counts clips (see `clips.ts`).
+   */
+  clips?: ClipAggregateOptions;
 }
 
 export interface ScoredPredictions {
@@ -79,6 +86,16 @@ export interface ProjectedPredictions {
   ungrouped: number;
   skippedByReason: Record<string, number>;
   excluded: Record<string, number>;
+  /**
+   * Video corpora: every clip the protocol evaluates, scored or not, for the complete accuracy (a clip
+   * skipped for any reason, `no-face` above all, counts wrong), with its frame counts; null for images.
+   */
+  complete: { labels: number[]; correct: Uint8Array; groups: string[]; frames: { sampled: number; withFace: number } } | null;
+}
+
+/** Whether stored records are a video run's (frame records and clip records), which score per clip. */
+export function isClipStore(records: readonly PredictionRecord[]): boolean {
+  return records.some((r) => r.clip !== undefined);
 }
 
 /** Applies the protocol's label map to stored predictions; shared by scoring and by paired comparisons. */
@@ -96,13 +113,34 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
     ungrouped: 0,
     skippedByReason: {},
     excluded: {},
+    complete: null,
   };
+  let items: readonly PredictionRecord[] = records;
+  const complete: { labels: number[]; correct: number[]; groups: string[]; frames: { sampled: number; withFace: number } } | null = isClipStore(records)
+    ? { labels: [], correct: [], groups: [], frames: { sampled: 0, withFace: 0 } }
+    : null;
+  if (complete) {
+    if (!ctx.clips) throw new Error('scoring a video store needs the clip aggregation (ScoreContext.clips)');
+    const aggregated = aggregateClips(records, ctx.clips);
+    items = aggregated.clips;
+    for (const c of aggregated.counts.values()) {
+      complete.frames.sampled += c.frames;
+      complete.frames.withFace += c.faceFrames;
+    }
+  }
   // Canonical item order (by id): the bootstrap resamples positions, so intervals would otherwise depend on
   // the order records were read in (corpus order after a run, id order when re-scoring a store).
-  const ordered = [...records].sort((a, b) => compareCodeUnits(a.id, b.id));
+  const ordered = [...items].sort((a, b) => compareCodeUnits(a.id, b.id));
   for (const r of ordered) {
     if (r.skip || r.scores === null) {
       countUp(out.skippedByReason, r.skip?.reason ?? 'no-scores');
+      // A clip the protocol evaluates but that could not be scored is wrong in the complete accuracy.
+      const mapped = complete && r.label !== null ? map.mapLabel(ctx.corpusClasses[r.label]) : 'drop';
+      if (complete && mapped !== 'drop') {
+        complete.labels.push(mapped);
+        complete.correct.push(0);
+        complete.groups.push(r.group ?? r.id);
+      }
       continue;
     }
     // V/A are scored on every item with a prediction and a target (AffectNet: not -2), whatever the class
@@ -124,19 +162,58 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
       countUp(out.excluded, map.dropReason(ctx.corpusClasses[r.label]) ?? 'dropped');
       continue;
     }
+    const pred = map.predict(r.scores);
+    if (complete) {
+      complete.labels.push(mapped);
+      complete.correct.push(pred === mapped ? 1 : 0);
+      complete.groups.push(r.group ?? r.id);
+    }
     out.ids.push(r.id);
     out.labels.push(mapped);
-    out.preds.push(map.predict(r.scores));
+    out.preds.push(pred);
     out.scores.push(map.mapScores(r.scores));
     out.groups.push(r.group ?? r.id);
     if (r.group === undefined) out.ungrouped++;
   }
+  out.complete = complete && { ...complete, correct: Uint8Array.from(complete.correct) };
   return out;
+}
+
+/**
+ * HSEmotion's "complete accuracy" and its UAR twin over every evaluated clip, unscored clips counting
+ * wrong: accuracy = mean of the correct flags; UAR = mean over the classes present of their recall.
+ */
+function completeStatistic(labels: readonly number[], correct: Uint8Array, k: number): ResampleStatistic {
+  const hits = new Float64Array(k);
+  const totals = new Float64Array(k);
+  return {
+    names: ['complete_accuracy', 'complete_uar'],
+    compute: (indices, length, out, offset) => {
+      hits.fill(0);
+      totals.fill(0);
+      let sum = 0;
+      for (let j = 0; j < length; j++) {
+        const i = indices[j];
+        sum += correct[i];
+        hits[labels[i]] += correct[i];
+        totals[labels[i]]++;
+      }
+      let recall = 0;
+      let present = 0;
+      for (let c = 0; c < k; c++) {
+        if (totals[c] === 0) continue;
+        recall += hits[c] / totals[c];
+        present++;
+      }
+      out[offset] = length > 0 ? sum / length : NaN;
+      out[offset + 1] = present > 0 ? recall / present : NaN;
+    },
+  };
 }
 
 /** Scores stored predictions under a protocol: classification metrics, and V/A metrics where both sides exist. */
 export function scorePredictions(records: readonly PredictionRecord[], ctx: ScoreContext): ScoredPredictions {
-  const { map, labels, preds, scores, groups, va, vaExcluded, ungrouped, skippedByReason, excluded } = projectPredictions(records, ctx);
+  const { map, labels, preds, scores, groups, va, vaExcluded, ungrouped, skippedByReason, excluded, complete } = projectPredictions(records, ctx);
   if (ctx.ci?.groups) requireGroups(ungrouped, labels.length);
   const ci = { resamples: ctx.ci?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, level: ctx.ci?.level, seed: ctx.ci?.seed };
   const report = scoreClassification(
@@ -152,12 +229,23 @@ export function scorePredictions(records: readonly PredictionRecord[], ctx: Scor
     if (va[dim].pred.length < 2) continue;
     Object.assign(metrics, bootstrap(regressionStatistic(va[dim].pred, va[dim].truth, `${dim}_`), va[dim].pred.length, ci));
   }
+  if (complete && complete.labels.length > 0) {
+    const stat = completeStatistic(complete.labels, complete.correct, map.evalClasses.length);
+    Object.assign(metrics, bootstrap(stat, complete.labels.length, { ...ci, ...(ctx.ci?.groups ? { groups: complete.groups } : {}) }));
+  }
   const skipped = Object.values(skippedByReason).reduce((a, b) => a + b, 0);
   return {
     classes: [...map.evalClasses],
     metrics,
     confusion: report.confusion,
-    coverage: { scored: labels.length, skipped, skippedByReason, excluded, ...(Object.keys(vaCoverage).length ? { va: vaCoverage } : {}) },
+    coverage: {
+      scored: labels.length,
+      skipped,
+      skippedByReason,
+      excluded,
+      ...(Object.keys(vaCoverage).length ? { va: vaCoverage } : {}),
+      ...(complete ? { clips: { evaluated: complete.labels.length, scored: labels.length }, frames: complete.frames } : {}),
+    },
     labelMap: map.describe(),
   };
 }
@@ -168,6 +256,10 @@ export interface EvaluateOptions extends RunnerOptions {
   ci?: CiOptions;
   /** Marks the record as a demo (generated corpus or bundled model): never a model's accuracy. */
   demo?: boolean;
+  /** Video corpora: the face source, sampling and face policy (required for a corpus of clips). */
+  video?: Omit<VideoRunnerOptions, 'batchSize' | 'storeDir' | 'storeOptions' | 'onProgress'>;
+  /** Video corpora: how frame scores become a clip's. Default `mean-probabilities`. */
+  clipAggregation?: ClipAggregation;
 }
 
 export interface EvalRunRecord extends RunRecord {
@@ -215,14 +307,21 @@ export async function writeSkipLog(dir: string, corpus: Corpus, records: readonl
 export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: EvaluateOptions = {}): Promise<EvalRunRecord> {
   // Checked before the run too: a refused --group-ci should not cost a pass over the corpus.
   if (opts.ci?.groups) requireGroups(corpus.samples.filter((s) => s.group === undefined).length, corpus.samples.length);
-  const run = await runCorpus(opened, corpus, opts);
-  const skipLog = await writeSkipLog(run.storeDir, corpus, run.records);
+  const video = isVideoCorpus(corpus);
+  if (video && !opts.video) {
+    throw new BenchError('BAD_INPUT', `${corpus.name} is a corpus of clips: evaluating it needs a face source and a frame sampling`, {
+      fix: 'pass EvaluateOptions.video (the CLI does: --faces, --sampling)',
+    });
+  }
+  const run = video ? await runVideoCorpus(opened, corpus, { ...opts.video!, batchSize: opts.batchSize, storeDir: opts.storeDir, storeOptions: opts.storeOptions, onProgress: opts.onProgress }) : await runCorpus(opened, corpus, opts);
+  const skipLog = await writeSkipLog(run.storeDir, corpus, run.records.filter((r) => r.frame === undefined));
   const scored = scorePredictions(run.records, {
     corpusClasses: corpus.classes,
     modelClasses: opened.card.classes,
     protocol: opts.protocol,
     missing: opts.missing,
     ci: opts.ci,
+    ...(video ? { clips: { aggregation: opts.clipAggregation, scoreKind: opened.card.heads.expression.kind } } : {}),
   });
   return evalRunRecord({
     published: opened.card.published,
@@ -286,6 +385,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
       skippedByReason,
       excluded: p.scored.coverage.excluded,
       ...(p.scored.coverage.va ? { va: p.scored.coverage.va } : {}),
+      ...(p.scored.coverage.clips ? { clips: p.scored.coverage.clips, frames: p.scored.coverage.frames } : {}),
     },
     itemLatency: latency,
     published: publishedForRun(p.published, { corpus, split, release, protocol }, p.publishedResize),

@@ -73,6 +73,10 @@ export interface Coverage {
   skippedByReason: Record<string, number>;
   /** Items left out by the protocol's label map, by reason (e.g. Contempt under AffectNet-7): not errors. */
   excluded?: Record<string, number>;
+  /** Video corpora: clips the protocol evaluates (the complete accuracy's denominator) and clips scored (with a face). */
+  clips?: { evaluated: number; scored: number };
+  /** Video corpora: frames sampled over the finished clips, and how many had a face to score. */
+  frames?: { sampled: number; withFace: number };
   /** Valence/arousal: items in each CCC, and items with a prediction left out, by reason (`no-target`). */
   va?: Partial<Record<'valence' | 'arousal', { scored: number; excluded: Record<string, number> }>>;
 }

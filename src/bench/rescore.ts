@@ -12,12 +12,36 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CorpusSummary } from '../datasets/corpus.js';
-import { evalRunRecord, LEGACY_SKIP_LOG_FILE, scorePredictions, type CiOptions, type EvalRunRecord } from './evaluate.js';
+import type { ClipAggregateOptions, ClipAggregation } from './clips.js';
+import { evalRunRecord, isClipStore, LEGACY_SKIP_LOG_FILE, scorePredictions, type CiOptions, type EvalRunRecord } from './evaluate.js';
 import type { StoreSummary } from './runner.js';
 import type { PredictionRecord } from './records.js';
 import { readStore, type StoreMeta } from './store.js';
 
+/**
+ * How a video store's frames aggregate into clips: the head kind recorded in the store key (video stores
+ * keep it there), else the zoo card's; null for an image store.
+ */
+export function clipScoringFor(store: Pick<ScorableStore, 'records' | 'meta' | 'model'>, aggregation?: ClipAggregation): ClipAggregateOptions | null {
+  if (!isClipStore(store.records)) return null;
+  const recorded = (store.meta.key.extra as { expression?: 'logits' | 'probabilities' } | undefined)?.expression;
+  let scoreKind = recorded;
+  if (scoreKind === undefined) {
+    try {
+      scoreKind = getModel(store.model).heads.expression.kind;
+    } catch (e) {
+      if (!isBenchError(e)) throw e;
+      throw new BenchError('BAD_INPUT', `the video store ${store.meta.key.model.name} does not say whether its scores are logits or probabilities, and the model is not in the zoo`, {
+        fix: 'add the model to a user zoo (--zoo / FER_BENCH_ZOO) so its expression head kind is known',
+      });
+    }
+  }
+  return { aggregation, scoreKind };
+}
+
 export interface RescoreOptions {
+  /** Video stores: how frame scores become a clip's. Default `mean-probabilities`. */
+  clipAggregation?: ClipAggregation;
   protocol?: Protocol;
   missing?: MissingPolicy;
   ci?: CiOptions;
@@ -92,12 +116,14 @@ export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Prom
     if (!isBenchError(e)) throw e;
   }
   const { corpus, skipLog } = await latestCorpus(dir, summary);
+  const clips = clipScoringFor(store, opts.clipAggregation);
   const scored = scorePredictions(records, {
     corpusClasses: store.corpusClasses,
     modelClasses: store.modelClasses,
     protocol: opts.protocol,
     missing: opts.missing,
     ci: opts.ci,
+    ...(clips ? { clips } : {}),
   });
   return evalRunRecord({
     published,

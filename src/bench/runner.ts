@@ -13,9 +13,9 @@ import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corp
 import type { EngineInfo } from '../models/engines/engine.js';
 import type { Sample } from '../datasets/sample.js';
 import { describePreprocessing } from '../media/preprocess.js';
-import { readHeads } from '../models/engines/heads.js';
 import type { OpenedModel } from '../models/open.js';
 import { BenchError } from '../errors.js';
+import { createBatchBuffer, inferBatch } from './batch.js';
 import type { PreprocessReply, PreprocessTask } from './preprocess-worker.js';
 import type { PredictionRecord } from './records.js';
 import { openStore, type OpenStoreOptions, type StoreKey } from './store.js';
@@ -150,9 +150,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
   // share of the in-flight window at once and works through it (one at a time) while the engine runs.
   const concurrentTasksPerWorker = Math.max(1, Math.ceil(queueDepth / workers));
   const pool = new Piscina<PreprocessTask, PreprocessReply>({ filename: workerFile(), maxThreads: workers, minThreads: workers, concurrentTasksPerWorker, execArgv: workerExecArgv(process.execArgv) });
-  const itemSize = card.input.size * card.input.size * 3;
-  const batchData = new Float32Array(batchSize * itemSize);
-  const dims = card.input.layout === 'NCHW' ? [0, 3, card.input.size, card.input.size] : [0, card.input.size, card.input.size, 3];
+  const buffer = createBatchBuffer(card, batchSize);
 
   const baseRecord = (s: Sample): PredictionRecord => ({
     id: s.id,
@@ -169,19 +167,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const n = pending.length;
-    const t0 = performance.now();
-    const outputs = await engine.run({ data: batchData.subarray(0, n * itemSize), dims: [n, ...dims.slice(1)] });
-    const perItem = (performance.now() - t0) / n;
-    const heads = readHeads(card, outputs, n);
-    const records = pending.map((s, i): PredictionRecord => {
-      const h = heads[i];
-      const r = baseRecord(s);
-      if (!h.scores.every(Number.isFinite)) return { ...r, skip: { reason: 'non-finite-output', detail: 'the model returned NaN or Infinity' } };
-      // A NaN valence/arousal would poison the CCC of the whole run at scoring time: skip the item now, with why.
-      const badVa = (['valence', 'arousal'] as const).filter((d) => h[d] !== undefined && !Number.isFinite(h[d]));
-      if (badVa.length) return { ...r, skip: { reason: 'non-finite-output', detail: `the model returned a non-finite ${badVa.join(' and ')}` } };
-      return { ...r, scores: Array.from(h.scores), valence: h.valence, arousal: h.arousal, latencyMs: perItem };
-    });
+    const records = await inferBatch(engine, card, buffer, pending.map(baseRecord));
     progress.skipped += records.filter((r) => r.skip).length;
     await store.append(records);
     progress.done += n;
@@ -215,7 +201,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
         opts.onProgress?.({ ...progress });
         continue;
       }
-      batchData.set(reply.tensor, pending.length * itemSize);
+      buffer.data.set(reply.tensor, pending.length * buffer.itemSize);
       pending.push(s);
       if (pending.length === batchSize) await flush();
     }

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BenchError } from '../../src/errors.js';
-import { createFaceDetector } from '../../src/media/face-detector.js';
+import { createSsdDetector } from '../../src/media/faces/faceapi-ssd.js';
 import { decodeImage, type RgbImage } from '../../src/media/image.js';
 import { preprocess } from '../../src/media/preprocess.js';
 import { resizeRgb } from '../../src/media/resize.js';
@@ -42,7 +42,7 @@ test('the zoo card states what face-api does: input, normalisation, class order'
 });
 
 test('a smiling face found by the real detector and preprocessed from the card is "happiness"', async () => {
-  const detector = await createFaceDetector();
+  const detector = await createSsdDetector();
   const [face] = await detector.detect(astronaut);
   await detector.dispose();
   assert.ok(face, 'the detector finds the face');
