@@ -14,6 +14,7 @@ export interface SvcRef {
 export interface LogisticRef {
   C: number; standardize: boolean; scalerMean?: number[]; scalerScale?: number[]; classes: number[];
   coef: number[][]; intercept: number[]; proba: number[][]; decision: number[][] | number[]; predict: number[]; nIter: number;
+  sklearnGradMax: number; optimumGradMax: number; optimumCoef: number[][]; optimumIntercept: number[];
 }
 export interface ProblemRef {
   name: string; d: number; nTrain: number; nTest: number; l2Rows: boolean; yTrain: number[]; yTest: number[];
