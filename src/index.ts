@@ -32,6 +32,7 @@ export { runDemo, type DemoResult } from './bench/demo.js';
 export { saveRunRecord } from './bench/run-store.js';
 export { openStore, readStore, listStores } from './bench/store.js';
 export * as metrics from './bench/metrics/index.js';
+export * as learn from './learn/index.js';
 export type { RunRecord, PredictionRecord, LatencyStats, Provenance } from './bench/records.js';
 
 // Reports.
