@@ -8,6 +8,10 @@ features are rounded to float32 *before* sklearn sees them, so the .f32 file is 
 Run with Debian's interpreter (it has sklearn 1.2 and numpy):
     /usr/bin/python3 scripts/make-learn-fixtures.py
 The suite reads the stored files and needs no Python.
+
+    /usr/bin/python3 scripts/make-learn-fixtures.py --timing
+instead times scikit-learn on the problem sizes of benchmarks/learn-loco.ts (same shapes and kind of
+data, not the same values), for comparison with that benchmark's figures. It writes nothing.
 """
 import json
 import os
@@ -182,5 +186,34 @@ def main():
               f"test acc linsvc {np.mean(np.array(ls['predict']) == np.array(p['yTest'])):.2f}")
 
 
+def timing():
+    """sklearn on the shapes of benchmarks/learn-loco.ts: LOCO over 4 corpora × 1,000 clips, 7 classes."""
+    import time
+    import warnings
+    warnings.simplefilter('ignore')
+    rng = np.random.default_rng(1)
+    k, n = 7, 1000
+    for d, l2 in [(5120, True), (512, False)]:
+        s = 3 / np.sqrt(2 * d)
+        centres = rng.normal(size=(k, d)) * s
+        corpora = []
+        for c in range(4):
+            shift = rng.normal(size=d) * s / 3
+            y = rng.integers(0, k, size=n)
+            x = centres[y] + shift + rng.normal(size=(n, d))
+            corpora.append((normalize(x) if l2 else x, y))
+        for name, make in [('LinearSVC(C=1.1)', lambda: LinearSVC(C=1.1)),
+                           ('LogisticRegression(C=1, lbfgs)', lambda: LogisticRegression(C=1.0, max_iter=100))]:
+            t0, c0 = time.perf_counter(), time.process_time()
+            accs = []
+            for t in range(4):
+                xs = np.concatenate([corpora[i][0] for i in range(4) if i != t])
+                ys = np.concatenate([corpora[i][1] for i in range(4) if i != t])
+                clf = make().fit(xs, ys)
+                accs.append(np.mean(clf.predict(corpora[t][0]) == corpora[t][1]))
+            print(f'd={d} {name}: {time.perf_counter() - t0:.2f} s wall ({time.process_time() - c0:.2f} s CPU) for 4 folds; '
+                  f'held-out accuracy {"/".join(f"{a:.2f}" for a in accs)}')
+
+
 if __name__ == '__main__':
-    main()
+    timing() if '--timing' in sys.argv else main()

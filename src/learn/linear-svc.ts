@@ -44,84 +44,109 @@ export interface BinaryFit {
 }
 
 /**
- * One binary L2-regularised, L2-loss SVM by dual coordinate descent: min over α ≥ 0 of
- * ½ αᵀ(Q + D)α − eᵀα with Q_ij = y_i y_j x̃_i·x̃_j and D_ii = 1/(2C), keeping w = Σ α_i y_i x̃_i, where
- * x̃ = [x, bias] when bias > 0. `positive[i]` says whether row i is the +1 class.
+ * Binary L2-regularised, L2-loss SVMs by dual coordinate descent, one per entry of `positives`
+ * (problem p: rows with index[i] === positives[p] are +1, the rest −1). Each solves
+ * min over α ≥ 0 of ½ αᵀ(Q + D)α − eᵀα with Q_ij = y_i y_j x̃_i·x̃_j and D_ii = 1/(2C), keeping
+ * w = Σ α_i y_i x̃_i, where x̃ = [x, bias] when bias > 0.
+ *
+ * The one-vs-rest problems run in lockstep: one random order per pass, and each row, once read, is
+ * used by every problem that still needs it. Each problem keeps its own α, w, shrunk set, thresholds,
+ * iteration count and stopping test, exactly as liblinear runs it alone; only the (random) visiting
+ * order is shared. Reading X once per pass instead of once per class is what makes a 3,000 × 5,120
+ * fold take seconds: the solver is bound by memory bandwidth, not arithmetic.
  */
-export function solveL2LossSvcDual(X: Matrix, positive: Uint8Array, C: number, bias: number, tol: number, maxIter: number, seed: number): BinaryFit {
+export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: readonly number[], C: number, bias: number, tol: number, maxIter: number, seed: number): BinaryFit[] {
   const { rows: n, cols: d, data } = X;
+  const P = positives.length;
   const hasBias = bias > 0;
-  const w = new Float64Array(d + (hasBias ? 1 : 0));
-  const alpha = new Float64Array(n);
   const diag = 0.5 / C;
   const qd = new Float64Array(n);
-  const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    y[i] = positive[i] ? 1 : -1;
     let s = diag + (hasBias ? bias * bias : 0);
     for (let j = 0, o = i * d; j < d; j++) s += data[o + j] * data[o + j];
     qd[i] = s;
   }
+  const w = positives.map(() => new Float64Array(d + (hasBias ? 1 : 0)));
+  const alpha = positives.map(() => new Float64Array(n));
+  const shrunk = positives.map(() => new Uint8Array(n));
+  const activeCount = new Int32Array(P).fill(n);
+  // Shrinking thresholds from the previous pass: a coordinate at its bound (α=0) whose gradient is
+  // above the largest projected gradient seen last pass is very likely to stay there, so it is set aside.
+  const pgMaxOld = new Float64Array(P).fill(Infinity);
+  const pgMinOld = new Float64Array(P).fill(-Infinity);
+  const pgMax = new Float64Array(P);
+  const pgMin = new Float64Array(P);
+  const iterations = new Int32Array(P);
+  const done = new Uint8Array(P);
+  const converged = new Uint8Array(P);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rng = createRng(seed);
-  let active = n;
-  // Shrinking thresholds from the previous pass: a coordinate at its bound (α=0) whose gradient is
-  // above the largest projected gradient seen last pass is very likely to stay there, so it is set aside.
-  let pgMaxOld = Infinity;
-  let pgMinOld = -Infinity;
-  let iter = 0;
-  while (iter < maxIter) {
-    let pgMax = -Infinity;
-    let pgMin = Infinity;
-    for (let s = 0; s < active; s++) {
-      const t = s + rng.nextBelow(active - s);
+  let remaining = P;
+  while (remaining > 0) {
+    pgMax.fill(-Infinity);
+    pgMin.fill(Infinity);
+    for (let s = 0; s < n; s++) {
+      const t = s + rng.nextBelow(n - s);
       const tmp = order[s];
       order[s] = order[t];
       order[t] = tmp;
     }
-    for (let s = 0; s < active; s++) {
+    for (let s = 0; s < n; s++) {
       const i = order[s];
       const o = i * d;
-      let dot = hasBias ? w[d] * bias : 0;
-      for (let j = 0; j < d; j++) dot += w[j] * data[o + j];
-      const G = y[i] * dot - 1 + alpha[i] * diag;
-      let pg = 0;
-      if (alpha[i] === 0) {
-        if (G > pgMaxOld) {
-          active--;
-          order[s] = order[active];
-          order[active] = i;
-          s--;
-          continue;
+      for (let p = 0; p < P; p++) {
+        if (done[p] || shrunk[p][i]) continue;
+        const wp = w[p];
+        const ap = alpha[p];
+        const yi = index[i] === positives[p] ? 1 : -1;
+        let dot = hasBias ? wp[d] * bias : 0;
+        for (let j = 0; j < d; j++) dot += wp[j] * data[o + j];
+        const G = yi * dot - 1 + ap[i] * diag;
+        let pg = 0;
+        if (ap[i] === 0) {
+          if (G > pgMaxOld[p]) {
+            shrunk[p][i] = 1;
+            activeCount[p]--;
+            continue;
+          }
+          if (G < 0) pg = G;
+        } else {
+          pg = G; // no upper bound for the L2 loss
         }
-        if (G < 0) pg = G;
+        if (pg > pgMax[p]) pgMax[p] = pg;
+        if (pg < pgMin[p]) pgMin[p] = pg;
+        if (Math.abs(pg) > 1e-12) {
+          const old = ap[i];
+          ap[i] = Math.max(old - G / qd[i], 0);
+          const step = (ap[i] - old) * yi;
+          for (let j = 0; j < d; j++) wp[j] += step * data[o + j];
+          if (hasBias) wp[d] += step * bias;
+        }
+      }
+    }
+    for (let p = 0; p < P; p++) {
+      if (done[p]) continue;
+      iterations[p]++;
+      if (pgMax[p] - pgMin[p] <= tol) {
+        if (activeCount[p] === n) {
+          done[p] = converged[p] = 1;
+        } else {
+          // Converged on the active set: check once more on all coordinates before stopping.
+          shrunk[p].fill(0);
+          activeCount[p] = n;
+          pgMaxOld[p] = Infinity;
+          pgMinOld[p] = -Infinity;
+        }
       } else {
-        pg = G; // no upper bound for the L2 loss
+        pgMaxOld[p] = pgMax[p] <= 0 ? Infinity : pgMax[p];
+        pgMinOld[p] = pgMin[p] >= 0 ? -Infinity : pgMin[p];
       }
-      if (pg > pgMax) pgMax = pg;
-      if (pg < pgMin) pgMin = pg;
-      if (Math.abs(pg) > 1e-12) {
-        const old = alpha[i];
-        alpha[i] = Math.max(old - G / qd[i], 0);
-        const step = (alpha[i] - old) * y[i];
-        for (let j = 0; j < d; j++) w[j] += step * data[o + j];
-        if (hasBias) w[d] += step * bias;
-      }
+      if (!done[p] && iterations[p] >= maxIter) done[p] = 1;
+      if (done[p]) remaining--;
     }
-    iter++;
-    if (pgMax - pgMin <= tol) {
-      if (active === n) return { w, iterations: iter, converged: true };
-      // Converged on the active set: check once more on all coordinates before stopping.
-      active = n;
-      pgMaxOld = Infinity;
-      pgMinOld = -Infinity;
-      continue;
-    }
-    pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
-    pgMinOld = pgMin >= 0 ? -Infinity : pgMin;
   }
-  return { w, iterations: iter, converged: false };
+  return positives.map((_, p) => ({ w: w[p], iterations: iterations[p], converged: converged[p] === 1 }));
 }
 
 export class LinearSVC<L extends Label = Label> implements Classifier<L> {
@@ -151,17 +176,13 @@ export class LinearSVC<L extends Label = Label> implements Classifier<L> {
     const problems = classes.length === 2 ? [1] : classes.map((_, k) => k);
     const coef = zeros(problems.length, X.cols);
     const intercept = new Float64Array(problems.length);
-    this.iterations = [];
-    this.converged = [];
-    const positive = new Uint8Array(X.rows);
-    problems.forEach((k, p) => {
-      for (let i = 0; i < X.rows; i++) positive[i] = index[i] === k ? 1 : 0;
-      const r = solveL2LossSvcDual(X, positive, o.C, bias, o.tol, o.maxIter, o.seed);
+    const fits = solveL2LossSvcDual(X, index, problems, o.C, bias, o.tol, o.maxIter, o.seed);
+    fits.forEach((r, p) => {
       coef.data.set(r.w.subarray(0, X.cols), p * X.cols);
       intercept[p] = o.fitIntercept ? r.w[X.cols] * bias : 0;
-      this.iterations.push(r.iterations);
-      this.converged.push(r.converged);
     });
+    this.iterations = fits.map((r) => r.iterations);
+    this.converged = fits.map((r) => r.converged);
     this.classes = classes;
     this.coef = coef;
     this.intercept = intercept;
