@@ -82,6 +82,11 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rng = createRng(seed);
+  // Per row: the problems that use it, their w·x, and the ones whose w moves, with their steps.
+  const active = new Int32Array(P);
+  const dot = new Float64Array(P);
+  const updated = new Int32Array(P);
+  const steps = new Float64Array(P);
   let remaining = P;
   while (remaining > 0) {
     pgMax.fill(-Infinity);
@@ -95,14 +100,16 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
     for (let s = 0; s < n; s++) {
       const i = order[s];
       const o = i * d;
-      for (let p = 0; p < P; p++) {
-        if (done[p] || shrunk[p][i]) continue;
-        const wp = w[p];
+      let na = 0;
+      for (let p = 0; p < P; p++) if (!done[p] && !shrunk[p][i]) active[na++] = p;
+      if (na === 0) continue;
+      dots(w, active, na, data, o, d, dot);
+      let nu = 0;
+      for (let q = 0; q < na; q++) {
+        const p = active[q];
         const ap = alpha[p];
         const yi = index[i] === positives[p] ? 1 : -1;
-        let dot = hasBias ? wp[d] * bias : 0;
-        for (let j = 0; j < d; j++) dot += wp[j] * data[o + j];
-        const G = yi * dot - 1 + ap[i] * diag;
+        const G = yi * (dot[q] + (hasBias ? w[p][d] * bias : 0)) - 1 + ap[i] * diag;
         let pg = 0;
         if (ap[i] === 0) {
           if (G > pgMaxOld[p]) {
@@ -120,10 +127,12 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
           const old = ap[i];
           ap[i] = Math.max(old - G / qd[i], 0);
           const step = (ap[i] - old) * yi;
-          for (let j = 0; j < d; j++) wp[j] += step * data[o + j];
-          if (hasBias) wp[d] += step * bias;
+          if (hasBias) w[p][d] += step * bias;
+          updated[nu] = p;
+          steps[nu++] = step;
         }
       }
+      axpys(w, updated, steps, nu, data, o, d);
     }
     for (let p = 0; p < P; p++) {
       if (done[p]) continue;
@@ -147,6 +156,68 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
     }
   }
   return positives.map((_, p) => ({ w: w[p], iterations: iterations[p], converged: converged[p] === 1 }));
+}
+
+// Four problems per sweep over a row: the row is loaded once for four weight vectors. Every problem
+// reads and writes only its own w, so computing all the dot products before any update is exact.
+
+/** out[q] = w[list[q]] · x (x = data[o .. o+d)), bias excluded. */
+function dots(w: Float64Array[], list: Int32Array, count: number, data: Float64Array, o: number, d: number, out: Float64Array): void {
+  let q = 0;
+  for (; q + 3 < count; q += 4) {
+    const w0 = w[list[q]];
+    const w1 = w[list[q + 1]];
+    const w2 = w[list[q + 2]];
+    const w3 = w[list[q + 3]];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = data[o + j];
+      s0 += w0[j] * x;
+      s1 += w1[j] * x;
+      s2 += w2[j] * x;
+      s3 += w3[j] * x;
+    }
+    out[q] = s0;
+    out[q + 1] = s1;
+    out[q + 2] = s2;
+    out[q + 3] = s3;
+  }
+  for (; q < count; q++) {
+    const wq = w[list[q]];
+    let s = 0;
+    for (let j = 0; j < d; j++) s += wq[j] * data[o + j];
+    out[q] = s;
+  }
+}
+
+/** w[list[q]] += steps[q] · x for each q (bias excluded). */
+function axpys(w: Float64Array[], list: Int32Array, steps: Float64Array, count: number, data: Float64Array, o: number, d: number): void {
+  let q = 0;
+  for (; q + 3 < count; q += 4) {
+    const w0 = w[list[q]];
+    const w1 = w[list[q + 1]];
+    const w2 = w[list[q + 2]];
+    const w3 = w[list[q + 3]];
+    const a0 = steps[q];
+    const a1 = steps[q + 1];
+    const a2 = steps[q + 2];
+    const a3 = steps[q + 3];
+    for (let j = 0; j < d; j++) {
+      const x = data[o + j];
+      w0[j] += a0 * x;
+      w1[j] += a1 * x;
+      w2[j] += a2 * x;
+      w3[j] += a3 * x;
+    }
+  }
+  for (; q < count; q++) {
+    const wq = w[list[q]];
+    const a = steps[q];
+    for (let j = 0; j < d; j++) wq[j] += a * data[o + j];
+  }
 }
 
 export class LinearSVC<L extends Label = Label> implements Classifier<L> {
