@@ -17,6 +17,7 @@
 import { createRng } from '../bench/metrics/prng.js';
 import { type Classifier, type ClassifierRecord, notFitted, trainingSetId, type TrainingSetId } from './classifier.js';
 import { encodeLabels, type Label } from './labels.js';
+import { axpyRows, dotRows } from './kernels.js';
 import { badInput, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
 
 export interface LinearSvcOptions {
@@ -52,8 +53,8 @@ export interface BinaryFit {
  * The one-vs-rest problems run in lockstep: one random order per pass, and each row, once read, is
  * used by every problem that still needs it. Each problem keeps its own α, w, shrunk set, thresholds,
  * iteration count and stopping test, exactly as liblinear runs it alone; only the (random) visiting
- * order is shared. Reading X once per pass instead of once per class is what makes a 3,000 × 5,120
- * fold take seconds: the solver is bound by memory bandwidth, not arithmetic.
+ * order is shared. Reading each row once per pass for all classes (./kernels.ts), instead of once
+ * per class, is what makes a 3,000 × 5,120 fold take seconds: the solver is bound by loading X.
  */
 export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: readonly number[], C: number, bias: number, tol: number, maxIter: number, seed: number): BinaryFit[] {
   const { rows: n, cols: d, data } = X;
@@ -84,9 +85,11 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
   const rng = createRng(seed);
   // Per row: the problems that use it, their w·x, and the ones whose w moves, with their steps.
   const active = new Int32Array(P);
+  const activeW: Float64Array[] = new Array(P);
   const dot = new Float64Array(P);
-  const updated = new Int32Array(P);
+  const updatedW: Float64Array[] = new Array(P);
   const steps = new Float64Array(P);
+  const zeroOffsets = new Int32Array(P);
   let remaining = P;
   while (remaining > 0) {
     pgMax.fill(-Infinity);
@@ -101,9 +104,13 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
       const i = order[s];
       const o = i * d;
       let na = 0;
-      for (let p = 0; p < P; p++) if (!done[p] && !shrunk[p][i]) active[na++] = p;
+      for (let p = 0; p < P; p++) {
+        if (done[p] || shrunk[p][i]) continue;
+        active[na] = p;
+        activeW[na++] = w[p];
+      }
       if (na === 0) continue;
-      dots(w, active, na, data, o, d, dot);
+      dotRows(activeW, zeroOffsets, na, data, o, d, dot);
       let nu = 0;
       for (let q = 0; q < na; q++) {
         const p = active[q];
@@ -128,11 +135,11 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
           ap[i] = Math.max(old - G / qd[i], 0);
           const step = (ap[i] - old) * yi;
           if (hasBias) w[p][d] += step * bias;
-          updated[nu] = p;
+          updatedW[nu] = w[p];
           steps[nu++] = step;
         }
       }
-      axpys(w, updated, steps, nu, data, o, d);
+      axpyRows(updatedW, zeroOffsets, steps, nu, data, o, d);
     }
     for (let p = 0; p < P; p++) {
       if (done[p]) continue;
@@ -156,68 +163,6 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
     }
   }
   return positives.map((_, p) => ({ w: w[p], iterations: iterations[p], converged: converged[p] === 1 }));
-}
-
-// Four problems per sweep over a row: the row is loaded once for four weight vectors. Every problem
-// reads and writes only its own w, so computing all the dot products before any update is exact.
-
-/** out[q] = w[list[q]] · x (x = data[o .. o+d)), bias excluded. */
-function dots(w: Float64Array[], list: Int32Array, count: number, data: Float64Array, o: number, d: number, out: Float64Array): void {
-  let q = 0;
-  for (; q + 3 < count; q += 4) {
-    const w0 = w[list[q]];
-    const w1 = w[list[q + 1]];
-    const w2 = w[list[q + 2]];
-    const w3 = w[list[q + 3]];
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < d; j++) {
-      const x = data[o + j];
-      s0 += w0[j] * x;
-      s1 += w1[j] * x;
-      s2 += w2[j] * x;
-      s3 += w3[j] * x;
-    }
-    out[q] = s0;
-    out[q + 1] = s1;
-    out[q + 2] = s2;
-    out[q + 3] = s3;
-  }
-  for (; q < count; q++) {
-    const wq = w[list[q]];
-    let s = 0;
-    for (let j = 0; j < d; j++) s += wq[j] * data[o + j];
-    out[q] = s;
-  }
-}
-
-/** w[list[q]] += steps[q] · x for each q (bias excluded). */
-function axpys(w: Float64Array[], list: Int32Array, steps: Float64Array, count: number, data: Float64Array, o: number, d: number): void {
-  let q = 0;
-  for (; q + 3 < count; q += 4) {
-    const w0 = w[list[q]];
-    const w1 = w[list[q + 1]];
-    const w2 = w[list[q + 2]];
-    const w3 = w[list[q + 3]];
-    const a0 = steps[q];
-    const a1 = steps[q + 1];
-    const a2 = steps[q + 2];
-    const a3 = steps[q + 3];
-    for (let j = 0; j < d; j++) {
-      const x = data[o + j];
-      w0[j] += a0 * x;
-      w1[j] += a1 * x;
-      w2[j] += a2 * x;
-      w3[j] += a3 * x;
-    }
-  }
-  for (; q < count; q++) {
-    const wq = w[list[q]];
-    const a = steps[q];
-    for (let j = 0; j < d; j++) wq[j] += a * data[o + j];
-  }
 }
 
 export class LinearSVC<L extends Label = Label> implements Classifier<L> {

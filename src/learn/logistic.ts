@@ -13,6 +13,7 @@
  */
 import { type Classifier, type ClassifierRecord, notFitted, trainingSetId, type TrainingSetId } from './classifier.js';
 import { encodeLabels, type Label } from './labels.js';
+import { axpyRows, dotRows } from './kernels.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { linearScores, predictFromScores } from './linear-svc.js';
 import { badInput, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
@@ -42,13 +43,18 @@ const DEFAULTS: Required<LogisticRegressionOptions> = { C: 1, tol: 1e-4, maxIter
 function objective(X: Matrix, y: Int32Array, K: number, C: number) {
   const { rows: n, cols: d, data } = X;
   const z = new Float64Array(K);
+  const bOff = K * d;
+  // Class k's weights are theta[k·d ..) and its gradient grad[k·d ..).
+  const offsets = Int32Array.from({ length: K }, (_, k) => k * d);
   return (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     let loss = 0;
-    const bOff = K * d;
+    const thetas = new Array<Float64Array>(K).fill(theta);
+    const grads = new Array<Float64Array>(K).fill(grad);
     for (let i = 0; i < n; i++) {
       const xo = i * d;
-      scores(theta, data, xo, d, K, bOff, z);
+      dotRows(thetas, offsets, K, data, xo, d, z);
+      for (let k = 0; k < K; k++) z[k] += theta[bOff + k];
       if (K === 1) {
         // log(1 + e^z) − t·z with t = 1 for classes[1], computed without overflow.
         const t = y[i] === 1 ? 1 : 0;
@@ -64,7 +70,8 @@ function objective(X: Matrix, y: Int32Array, K: number, C: number) {
         loss += lse - z[y[i]];
         for (let k = 0; k < K; k++) z[k] = Math.exp(z[k] - lse) - (k === y[i] ? 1 : 0);
       }
-      accumulate(grad, data, xo, d, K, bOff, z);
+      axpyRows(grads, offsets, z, K, data, xo, d);
+      for (let k = 0; k < K; k++) grad[bOff + k] += z[k];
     }
     let penalty = 0;
     for (let q = 0; q < bOff; q++) {
@@ -74,67 +81,6 @@ function objective(X: Matrix, y: Int32Array, K: number, C: number) {
     for (let k = 0; k < K; k++) grad[bOff + k] /= n;
     return loss / n + penalty / (2 * C * n);
   };
-}
-
-// The two kernels below handle four classes per sweep over a row: the row is read once for four
-// weight rows, which roughly halves the time of a 3,000 × 5,120 fit (the loops are load-bound).
-
-/** z_k = b_k + w_k · x for the row at xo. */
-function scores(theta: Float64Array, data: Float64Array, xo: number, d: number, K: number, bOff: number, z: Float64Array): void {
-  let k = 0;
-  for (; k + 3 < K; k += 4) {
-    const o0 = k * d;
-    const o1 = o0 + d;
-    const o2 = o1 + d;
-    const o3 = o2 + d;
-    let s0 = theta[bOff + k];
-    let s1 = theta[bOff + k + 1];
-    let s2 = theta[bOff + k + 2];
-    let s3 = theta[bOff + k + 3];
-    for (let j = 0; j < d; j++) {
-      const x = data[xo + j];
-      s0 += theta[o0 + j] * x;
-      s1 += theta[o1 + j] * x;
-      s2 += theta[o2 + j] * x;
-      s3 += theta[o3 + j] * x;
-    }
-    z[k] = s0;
-    z[k + 1] = s1;
-    z[k + 2] = s2;
-    z[k + 3] = s3;
-  }
-  for (; k < K; k++) {
-    let s = theta[bOff + k];
-    for (let j = 0, wo = k * d; j < d; j++) s += theta[wo + j] * data[xo + j];
-    z[k] = s;
-  }
-}
-
-/** grad_w_k += r_k · x and grad_b_k += r_k for the row at xo. */
-function accumulate(grad: Float64Array, data: Float64Array, xo: number, d: number, K: number, bOff: number, r: Float64Array): void {
-  let k = 0;
-  for (; k + 3 < K; k += 4) {
-    const o0 = k * d;
-    const o1 = o0 + d;
-    const o2 = o1 + d;
-    const o3 = o2 + d;
-    const r0 = r[k];
-    const r1 = r[k + 1];
-    const r2 = r[k + 2];
-    const r3 = r[k + 3];
-    for (let j = 0; j < d; j++) {
-      const x = data[xo + j];
-      grad[o0 + j] += r0 * x;
-      grad[o1 + j] += r1 * x;
-      grad[o2 + j] += r2 * x;
-      grad[o3 + j] += r3 * x;
-    }
-  }
-  for (; k < K; k++) {
-    const rk = r[k];
-    for (let j = 0, wo = k * d; j < d; j++) grad[wo + j] += rk * data[xo + j];
-  }
-  for (let c = 0; c < K; c++) grad[bOff + c] += r[c];
 }
 
 export class LogisticRegression<L extends Label = Label> implements Classifier<L> {
