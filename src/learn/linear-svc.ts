@@ -18,7 +18,7 @@ import { createRng } from '../bench/metrics/prng.js';
 import { type Classifier, type ClassifierRecord, notFitted, trainingSetId, type TrainingSetId } from './classifier.js';
 import { encodeLabels, type Label } from './labels.js';
 import { axpyRows, dotRows } from './kernels.js';
-import { badInput, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
+import { checkPositive, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
 
 export interface LinearSvcOptions {
   /** Inverse regularisation strength. Default 1 (sklearn's); HSEmotion's AFEW protocol uses 1.1. */
@@ -177,10 +177,10 @@ export class LinearSVC<L extends Label = Label> implements Classifier<L> {
 
   constructor(options: LinearSvcOptions = {}) {
     const o = { ...DEFAULTS, ...options };
-    if (!(o.C > 0)) throw badInput(`LinearSVC: C must be > 0, got ${o.C}`, 'pass a positive C (HSEmotion uses 1.1)');
-    if (!(o.tol > 0)) throw badInput(`LinearSVC: tol must be > 0, got ${o.tol}`, 'pass a positive tolerance such as 1e-4');
-    if (!Number.isInteger(o.maxIter) || o.maxIter < 1) throw badInput(`LinearSVC: maxIter must be an integer ≥ 1, got ${o.maxIter}`, 'pass e.g. 1000');
-    if (o.fitIntercept && !(o.interceptScaling > 0)) throw badInput(`LinearSVC: interceptScaling must be > 0, got ${o.interceptScaling}`, 'pass e.g. 1');
+    checkPositive('LinearSVC', 'C', o.C, 'pass a positive C (HSEmotion uses 1.1)');
+    checkPositive('LinearSVC', 'tol', o.tol, 'pass a positive tolerance such as 1e-4');
+    checkPositive('LinearSVC', 'maxIter', o.maxIter, 'pass e.g. 1000', true);
+    if (o.fitIntercept) checkPositive('LinearSVC', 'interceptScaling', o.interceptScaling, 'pass e.g. 1');
     this.options = o;
   }
 

@@ -16,7 +16,7 @@ import { encodeLabels, type Label } from './labels.js';
 import { axpyRows, dotRows } from './kernels.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { linearScores, predictFromScores } from './linear-svc.js';
-import { badInput, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
+import { checkPositive, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
 import { StandardScaler } from './scaler.js';
 
 export interface LogisticRegressionOptions {
@@ -95,9 +95,10 @@ export class LogisticRegression<L extends Label = Label> implements Classifier<L
 
   constructor(options: LogisticRegressionOptions = {}) {
     const o = { ...DEFAULTS, ...options };
-    if (!(o.C > 0)) throw badInput(`LogisticRegression: C must be > 0, got ${o.C}`, 'pass a positive C such as 1');
-    if (!(o.tol > 0)) throw badInput(`LogisticRegression: tol must be > 0, got ${o.tol}`, 'pass e.g. 1e-4');
-    if (!Number.isInteger(o.maxIter) || o.maxIter < 1) throw badInput(`LogisticRegression: maxIter must be an integer ≥ 1, got ${o.maxIter}`, 'pass e.g. 100');
+    checkPositive('LogisticRegression', 'C', o.C, 'pass a positive C such as 1');
+    checkPositive('LogisticRegression', 'tol', o.tol, 'pass e.g. 1e-4');
+    checkPositive('LogisticRegression', 'maxIter', o.maxIter, 'pass e.g. 100', true);
+    checkPositive('LogisticRegression', 'memory', o.memory, 'pass e.g. 10', true);
     this.options = o;
   }
 

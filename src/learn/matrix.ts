@@ -80,3 +80,9 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   for (let k = 0; k < indices.length; k++) out.set(rowOf(m, indices[k]), k * m.cols);
   return { rows: indices.length, cols: m.cols, data: out };
 }
+
+/** Checks a hyper-parameter is a number > 0 (an integer ≥ 1 when `integer`). */
+export function checkPositive(estimator: string, name: string, value: number, fix: string, integer = false): void {
+  const ok = integer ? Number.isInteger(value) && value >= 1 : value > 0;
+  if (!ok) throw badInput(`${estimator}: ${name} must be ${integer ? 'an integer ≥ 1' : '> 0'}, got ${value}`, fix);
+}

@@ -17,7 +17,7 @@
 import { type Classifier, type ClassifierRecord, notFitted, trainingSetId, type TrainingSetId } from './classifier.js';
 import { encodeLabels, type Label } from './labels.js';
 import { type Libsvm, type LibsvmModelNumbers, loadLibsvm, readModel } from './libsvm.js';
-import { badInput, type Matrix, type MatrixInput, rowOf, takeRows, toMatrix, zeros } from './matrix.js';
+import { badInput, checkPositive, type Matrix, type MatrixInput, rowOf, takeRows, toMatrix, zeros } from './matrix.js';
 
 export type SvcKernel = 'rbf' | 'linear';
 
@@ -61,11 +61,12 @@ export class SVC<L extends Label = Label> implements Classifier<L> {
   private constructor(private readonly lib: Libsvm, options: SvcOptions) {
     const o = { ...DEFAULTS, ...options };
     if (o.kernel !== 'rbf' && o.kernel !== 'linear') throw badInput(`SVC: kernel must be 'rbf' or 'linear', got ${JSON.stringify(o.kernel)}`, "pass kernel: 'rbf' or 'linear'");
-    if (!(o.C > 0)) throw badInput(`SVC: C must be > 0, got ${o.C}`, 'pass a positive C (HSEmotion uses 1.9)');
+    checkPositive('SVC', 'C', o.C, 'pass a positive C (HSEmotion uses 1.9)');
     if (typeof o.gamma === 'number' ? !(o.gamma > 0) : o.gamma !== 'scale' && o.gamma !== 'auto') {
       throw badInput(`SVC: gamma must be 'scale', 'auto' or a number > 0, got ${JSON.stringify(o.gamma)}`, "leave gamma at 'scale' (sklearn's default)");
     }
-    if (!(o.tol > 0) || !(o.cacheSizeMb > 0)) throw badInput('SVC: tol and cacheSizeMb must be > 0', 'leave them at 1e-3 and 200');
+    checkPositive('SVC', 'tol', o.tol, 'leave it at 1e-3');
+    checkPositive('SVC', 'cacheSizeMb', o.cacheSizeMb, 'leave it at 200');
     this.options = o;
   }
 
