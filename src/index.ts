@@ -36,6 +36,7 @@ export { openStore, readStore, listStores } from './bench/store.js';
 export { openEmbeddingWriter, openEmbeddingReader, scanEmbeddings, type EmbeddingRecord } from './bench/store/embeddings.js';
 export { emoSampledFrames, emoWindows, windowBatch, videoDecision, type VideoDecision } from './bench/temporal.js';
 export * as metrics from './bench/metrics/index.js';
+export * as learn from './learn/index.js';
 export type { RunRecord, PredictionRecord, LatencyStats, Provenance } from './bench/records.js';
 
 // Reports.
