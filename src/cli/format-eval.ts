@@ -4,7 +4,7 @@ import { resizeKernelOf } from '../bench/records.js';
 import { metricKey } from '../report/format.js';
 
 const pct = (v: number) => (v * 100).toFixed(2);
-const HEADLINE = ['accuracy', 'macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy'];
+const HEADLINE = ['accuracy', 'macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy', 'complete_accuracy', 'complete_uar'];
 const REGRESSION = ['valence_ccc', 'valence_pearson', 'valence_rmse', 'valence_sagr', 'arousal_ccc', 'arousal_pearson', 'arousal_rmse', 'arousal_sagr'];
 
 export function formatEvalReport(r: EvalRunRecord, file: string | null): string {
@@ -21,6 +21,11 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   const skips = Object.entries(c.skippedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
   const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`  coverage  ${c.scored} scored of ${c.total} items; skipped ${c.skipped}${skips ? ` (${skips})` : ''}${excl ? `; excluded by protocol: ${excl}` : ''}`);
+  if (c.clips && c.frames) {
+    lines.push(
+      `  clips     ${c.clips.scored} of ${c.clips.evaluated} evaluated clips had a face (accuracy, F1, UAR: that subset; complete_*: all ${c.clips.evaluated}, the rest counted wrong); ${c.frames.withFace} of ${c.frames.sampled} sampled frames had a face`,
+    );
+  }
   for (const dim of ['valence', 'arousal'] as const) {
     const v = c.va?.[dim];
     const out = Object.entries(v?.excluded ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');

@@ -41,7 +41,7 @@ test('face sources open by name: precropped returns the whole frame, boxes repla
     assert.deepEqual((await boxes.detect(img, { clip: 'c1', frame: 0 })).map((f) => f.box), [{ x: 1, y: 0, width: 2, height: 2 }]);
     assert.equal(boxes.identity.name.includes('boxes'), true);
     await assert.rejects(openFaceSource({ kind: 'boxes' }), (e: unknown) => isBenchError(e) && /boxes:<file.csv>/.test(e.fix ?? ''));
-    const opts = await videoRunnerOptionsFromCli('vgaf', { faces: 'precropped', sampling: 'fps:5', faceMargin: 0.1 });
+    const opts = await videoRunnerOptionsFromCli('vgaf', { faces: 'precropped', sampling: parseSampling('fps:5'), faceMargin: 0.1 });
     assert.deepEqual(opts.sampling, { kind: 'fps', fps: 5 });
     assert.deepEqual(opts.selection, { policy: 'all', track: false, margin: { fraction: 0.1 } });
     assert.equal(opts.detector.name, 'precropped');

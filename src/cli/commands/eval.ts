@@ -7,8 +7,9 @@ import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
 import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
+import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
 
-export interface EvalCliOptions extends CorpusCliOptions {
+export interface EvalCliOptions extends CorpusCliOptions, VideoCliOptions {
   model: string;
   dataset: string;
   root?: string;
@@ -74,10 +75,14 @@ Examples:
   bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --classes 8
   bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --classes 7   # reuses the stored predictions
   bench eval -m mobilenet_7 --dataset folder --root ~/data/RAF-DB/test --label-map "1=surprise,2=fear,3=disgust,4=happiness,5=sadness,6=anger,7=neutral"
-  bench eval -m faceapi_expression --dataset csv --manifest lab.csv --root ~/data/lab --json`,
+  bench eval -m faceapi_expression --dataset csv --manifest lab.csv --root ~/data/lab --json
+  bench eval -m enet_b0_8_best_afew --dataset afew --root ~/data/EmotiW/AFEW --classes anger,disgust,fear,happiness,neutral,sadness,surprise
+  bench eval -m enet_b0_8_va_mtl --dataset ravdess --root ~/data/RAVDESS --sampling emo-affectnet --group-ci   # actors resampled
+  bench eval -m enet_b2_8 --dataset afew --root ~/data/EmotiW/AFEW --faces boxes:mtcnn-boxes.csv               # replay the papers' boxes`,
     )
     .action(action(async (opts: EvalCliOptions) => runEvalCommand(opts)));
   addVideoCorpusOptions(command);
+  addVideoRunOptions(command);
 }
 
 async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
@@ -114,7 +119,18 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
     await opened.engine.dispose();
     throw e;
   }
-  const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: 'images', quiet: opts.json });
+  const { isVideoCorpus } = await import('../../bench/video-runner.js');
+  let video;
+  if (isVideoCorpus(corpus)) {
+    const { videoRunnerOptionsFromCli } = await import('../video-options.js');
+    try {
+      video = await videoRunnerOptionsFromCli(opts.dataset, opts, threads);
+    } catch (e) {
+      await opened.engine.dispose();
+      throw e;
+    }
+  }
+  const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: video ? 'clips' : 'images', quiet: opts.json });
   let record;
   let note: string | undefined;
   // Items found in the prediction store; stays undefined when nothing had to run (everything was there).
@@ -127,6 +143,7 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
       protocol,
       missing: opts.missing,
       ci: { resamples: opts.resamples, level: opts.level, seed: opts.seed, groups: opts.groupCi },
+      ...(video ? { video, clipAggregation: opts.aggregate } : {}),
       onProgress: (p) => {
         reused = p.reused;
         progress.update(p.done, { skipped: p.skipped });
@@ -139,6 +156,7 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   } finally {
     progress.stop(note);
     await opened.engine.dispose();
+    await video?.detector.dispose();
   }
   const file = opts.save ? await saveRunRecord(opts.out, record) : null;
   if (opts.json) printJson({ ...record, file });
