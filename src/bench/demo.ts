@@ -1,13 +1,18 @@
 /**
  * The embedded demo: everything a new user needs to see the whole path work, with nothing to download.
  * It writes a small corpus in AffectNet's exact official layout (CSV + Manually_Annotated_Images, with a
- * few deliberate faults), evaluates the bundled face-api expression model on it, times that model and an
- * EfficientNet-B0 replica, and renders the tables. Every number it makes is labelled as a demo.
+ * few deliberate faults), evaluates the bundled face-api expression model on it, does the same on a small
+ * AFEW-layout corpus of clips made from a real photograph (RetinaFace finds the faces), times that model
+ * and an EfficientNet-B0 replica, and renders the tables. Every number it makes is labelled as a demo.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openCorpus } from '../datasets/corpus.js';
 import { writeAffectNetFixture } from '../datasets/fixtures/affectnet-fixture.js';
+import { writeAfewFixture } from '../datasets/fixtures/afew-fixture.js';
+import { openFaceSource } from '../media/faces/open-source.js';
+import { DetectionCache } from '../media/faces/cache.js';
+import { FIXTURE_PHOTOS, writeFaceClip, type ClipSegment } from '../media/video/fixture.js';
 import { affectnetProtocol } from '../datasets/label-map.js';
 import { openModel } from '../models/open.js';
 import { getModel } from '../models/zoo.js';
@@ -24,6 +29,8 @@ export interface DemoOptions {
   dir?: string;
   /** Images per AffectNet class (8 classes). Default 12. */
   perClass?: number;
+  /** Clips per AFEW emotion in the video part (0 skips it). Default 2. */
+  clipsPerClass?: number;
   /** Timed calls per latency run (after warm-up). Default 50. */
   latencyRuns?: number;
   /** Called with a line of progress text. */
@@ -32,6 +39,8 @@ export interface DemoOptions {
 
 export interface DemoResult {
   corpusRoot: string;
+  /** The generated AFEW-layout corpus of the video part (absent when it was skipped). */
+  videoRoot?: string;
   evals: EvalRunRecord[];
   latency: LatencyRunRecord[];
   /** Markdown tables: accuracy (demo) and latency. */
@@ -62,6 +71,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const corpus = await openCorpus('affectnet', { root: corpusRoot, split: 'val' });
 
   const evals: EvalRunRecord[] = [];
+  let videoRoot: string | undefined;
   const latency: LatencyRunRecord[] = [];
   const model = await openModel(getModel(DEMO_MODEL));
   try {
@@ -78,6 +88,38 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       });
       evals.push(record);
       await saveRunRecord(runsDir, record);
+    }
+    const clipsPerClass = opts.clipsPerClass ?? 2;
+    if (clipsPerClass > 0) {
+      videoRoot = join(dir, 'AFEW');
+      log(`writing a demo AFEW (${clipsPerClass} clips per emotion, a real photograph panned and zoomed, with face-less cuts) to ${videoRoot}`);
+      const { astronaut, coffee } = FIXTURE_PHOTOS;
+      await writeAfewFixture({
+        dir: videoRoot,
+        perClass: clipsPerClass,
+        faults: { emptyClip: 1 },
+        writeClip: async (file, v) => {
+          const segments: ClipSegment[] = [{ photo: astronaut, frames: 8, from: { zoom: 3 + v * 0.2, dx: 0.1 * (v % 3) }, to: { zoom: 2.2 } }];
+          // Every third clip has a cut to a shot without a face; one in seven has no face at all.
+          if (v % 3 === 0) segments.push({ photo: coffee, frames: 4, from: { zoom: 0.8 }, to: { zoom: 0.8 } });
+          await writeFaceClip(file, { container: 'avi', segments: v === 6 ? [{ photo: coffee, frames: 6, from: { zoom: 0.8 }, to: { zoom: 0.7 } }] : segments });
+        },
+      });
+      const clips = await openCorpus('afew', { root: videoRoot, split: 'val' });
+      const detector = await openFaceSource({ kind: 'retinaface' });
+      try {
+        log(`evaluating ${DEMO_MODEL} on the demo AFEW: RetinaFace on every frame, the largest face, clip = mean of frame probabilities`);
+        const record = await evaluate(model, clips, {
+          storeDir: join(dir, 'predictions'),
+          ci: { resamples: 1000 },
+          demo: true,
+          video: { detector, detectionCache: new DetectionCache(join(dir, 'detections')) },
+        });
+        evals.push(record);
+        await saveRunRecord(runsDir, record);
+      } finally {
+        await detector.dispose();
+      }
     }
     log(`timing ${DEMO_MODEL}`);
     latency.push(await runLatency(model, { minRuns: opts.latencyRuns ?? 50, minDurationMs: 1000 }));
@@ -96,6 +138,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const runs = await loadRunRecords(runsDir);
   return {
     corpusRoot,
+    videoRoot,
     evals,
     latency,
     accuracyTable: toMarkdown(resultsTable(runs)),

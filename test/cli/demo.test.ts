@@ -17,20 +17,27 @@ import { runBenchCli, STACK_LINE } from '../bench/tiny-model.js';
 
 const PER_CLASS = 3;
 
-test('bench demo --per-class 3 --json: eval records marked demo, coverage of the generated corpus, latency of both models', { timeout: 120_000 }, async (t) => {
+test('bench demo --per-class 3 --json: eval records marked demo, coverage of the generated corpus, latency of both models', { timeout: 300_000 }, async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'fer-cli-demo-'));
   t.after(() => rm(root, { recursive: true, force: true }));
   const dir = join(root, 'demo');
-  const ran = await runBenchCli(['demo', '--dir', dir, '--per-class', String(PER_CLASS), '--json'], { cwd: root, env: { FER_BENCH_ZOO: undefined } });
+  const ran = await runBenchCli(['demo', '--dir', dir, '--per-class', String(PER_CLASS), '--clips-per-class', '1', '--json'], { cwd: root, env: { FER_BENCH_ZOO: undefined } });
   assert.equal(ran.code, 0, ran.stderr);
   assert.doesNotMatch(ran.stderr, STACK_LINE);
   const printed = JSON.parse(ran.stdout) as { evals: EvalRunRecord[]; latency: LatencyRunRecord[] };
 
-  // Two evaluations of the bundled model, AffectNet-8 then -7, both labelled demo.
-  assert.deepEqual(printed.evals.map((e) => [e.protocol, e.demo, e.replica, e.provenance.model.name]), [
-    ['8-class', true, false, 'faceapi_expression'],
-    ['7-class', true, false, 'faceapi_expression'],
+  // Evaluations of the bundled model, AffectNet-8 then -7, then the video part on AFEW, all labelled demo.
+  assert.deepEqual(printed.evals.map((e) => [e.provenance.dataset?.corpus, e.protocol, e.demo, e.replica, e.provenance.model.name]), [
+    ['affectnet', '8-class', true, false, 'faceapi_expression'],
+    ['affectnet', '7-class', true, false, 'faceapi_expression'],
+    ['afew', 'all-classes', true, false, 'faceapi_expression'],
   ]);
+  // The demo AFEW: one clip per emotion, the Surprise one without any face, plus a zero-byte clip counted at load.
+  const afew = printed.evals.pop()!;
+  assert.deepEqual(afew.coverage!.clips, { evaluated: 7, scored: 6 });
+  assert.deepEqual(afew.coverage!.skippedByReason, { 'no-face': 1, 'empty-file': 1 });
+  assert.ok(afew.coverage!.frames!.withFace >= 0.95 * (6 * 8), `RetinaFace found the face on ${afew.coverage!.frames!.withFace} of the 48 face frames`);
+  assert.equal(afew.metrics!.complete_accuracy.value, (afew.metrics!.accuracy.value * 6) / 7);
   // The demo corpus: 8 × 3 clean items, one of them truncated, plus a missing file, a malformed row and an id-8 row.
   const items = 8 * PER_CLASS;
   for (const e of printed.evals) {
@@ -71,12 +78,12 @@ test('bench demo --per-class 3 --json: eval records marked demo, coverage of the
   // The run records on disk: the same four, the eval ones labelled demo.
   const runsDir = join(dir, 'runs');
   const saved = await Promise.all((await readdir(runsDir)).map(async (f) => JSON.parse(await readFile(join(runsDir, f), 'utf8')) as RunRecord));
-  assert.equal(saved.length, 4);
+  assert.equal(saved.length, 5);
   const evals = saved.filter((r) => r.kind === 'eval');
-  assert.equal(evals.length, 2);
+  assert.equal(evals.length, 3);
   assert.ok(evals.every((r) => r.demo === true && r.replica === false));
   for (const e of printed.evals) {
-    const same = evals.find((r) => r.protocol === e.protocol);
+    const same = evals.find((r) => r.protocol === e.protocol && r.provenance.dataset?.corpus === 'affectnet');
     assert.equal(JSON.stringify(same?.metrics), JSON.stringify(e.metrics), `saved ${e.protocol} record = printed one`);
   }
 });

@@ -9,13 +9,14 @@ export function register(program: Command): void {
     .description('run the whole pipeline on a generated AffectNet-layout corpus with the bundled face-api model and a replica (no download)')
     .option('--dir <dir>', 'where the demo corpus, predictions and run records go', 'results/demo')
     .option('--per-class <n>', 'images per AffectNet class', parsePositiveInt, 12)
+    .option('--clips-per-class <n>', 'clips per AFEW emotion in the video part (0 skips it)', parsePositiveInt, 2)
     .option('--json', 'print the run records as JSON')
     .addHelpText('after', '\nThe numbers are those of a generated corpus: they show the pipeline works, never a model\'s accuracy.')
     .action(
-      action(async (opts: { dir: string; perClass: number; json?: boolean }) => {
+      action(async (opts: { dir: string; perClass: number; clipsPerClass: number; json?: boolean }) => {
         const { runDemo } = await import('../../bench/demo.js');
         const log = opts.json ? undefined : (line: string) => process.stderr.write(`demo: ${line}\n`);
-        const demo = await runDemo({ dir: opts.dir, perClass: opts.perClass, log });
+        const demo = await runDemo({ dir: opts.dir, perClass: opts.perClass, clipsPerClass: opts.clipsPerClass, log });
         if (opts.json) {
           printJson({ evals: demo.evals, latency: demo.latency.map(({ samplesMs: _s, ...r }) => r) });
           return;
@@ -33,7 +34,7 @@ export function register(program: Command): void {
             '',
             demo.latencyTable,
             '',
-            `Corpus: ${demo.corpusRoot}   Run records: ${demo.runsDir}`,
+            `Corpora: ${demo.corpusRoot}${demo.videoRoot ? `, ${demo.videoRoot}` : ''}   Run records: ${demo.runsDir}`,
             'Next: `bench models` lists the zoo; `bench pull NAME` fetches weights; `bench eval` runs a real corpus.',
             '',
           ].join('\n'),
