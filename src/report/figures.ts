@@ -10,7 +10,7 @@ import { renderSvg } from './figures/render.js';
 import type { ResultRow } from './results.js';
 
 export { renderSvg, renderPng, renderFigure, writeFigure, FIGURE_FORMATS, type FigureFormat, type PngOptions } from './figures/render.js';
-export { figuresOfKind, FIGURE_KINDS, describeFigureKinds, isFigureKind, type FigureKind, type FigureKindOptions } from './figures/kinds.js';
+export { figuresOfKind, checkFigureKind, FIGURE_KINDS, describeFigureKinds, isFigureKind, type FigureKind, type FigureKindOptions } from './figures/kinds.js';
 export { confusionSpec, confusionFigures, type ConfusionInput, type ConfusionOptions } from './figures/confusion.js';
 export { recallSpec, recallFigures, type RecallPoint, type RecallSpecInput } from './figures/recall.js';
 export { latencyBoxSpec, latencyCdfSpec, latencyViolinSpec, latencyFigures, type LatencySeries, type LatencyDistribution, type LatencyFigureOptions } from './figures/latency.js';

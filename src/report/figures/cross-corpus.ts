@@ -81,7 +81,7 @@ export function crossCorpusFigures(runs: readonly LoadedRun[], options: CrossCor
     throw noData('no eval run record names the corpora its head was trained on (`head.trainCorpora`)', 'evaluate trained heads on other corpora, or point --runs at the directory that holds their records');
   }
   const { runs: chosen, notes } = accuracyRuns(trained, (r) => headKey(headOf(r)));
-  const zeroShot = runs.filter((r) => r.record.kind === 'eval' && headOf(r.record) === null).length;
+  const zeroShot = runs.filter((r) => r.record.kind === 'eval' && !r.record.replica && headOf(r.record) === null).length;
   if (zeroShot) notes.push(`${zeroShot} zero-shot run record${zeroShot === 1 ? '' : 's'} (no trained head) left out of the cross-corpus heatmap.`);
   const byModel = new Map<string, { cells: CrossCell[]; trains: string[]; tests: Map<string, { corpus: string; protocol: string }>; demo: boolean }>();
   const lacking: string[] = [];

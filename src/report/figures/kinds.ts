@@ -5,10 +5,13 @@ import type { LoadedRun } from '../results.js';
 import { confusionFigures } from './confusion.js';
 import { coverageFigures } from './coverage.js';
 import { crossCorpusFigures } from './cross-corpus.js';
+import { FIGURE_KINDS, isFigureKind, type FigureKind } from './kind-names.js';
 import { latencyFigures } from './latency.js';
 import { locoFigures } from './loco.js';
 import { recallFigures } from './recall.js';
 import type { FigureSet } from './style.js';
+
+export { FIGURE_KINDS, describeFigureKinds, isFigureKind, type FigureKind } from './kind-names.js';
 
 export interface FigureKindOptions {
   /** Metric of the loco and cross-corpus figures; default `uar`. */
@@ -17,32 +20,22 @@ export interface FigureKindOptions {
   log?: boolean | 'auto';
 }
 
-const KINDS = {
-  confusion: { about: 'row-normalised confusion heatmap of each eval run (counts in the cells)', make: (runs: readonly LoadedRun[]) => confusionFigures(runs) },
-  recall: { about: 'per-class recall with bootstrap CIs, one figure per test set', make: (runs: readonly LoadedRun[]) => recallFigures(runs) },
-  latency: { about: 'latency CDF and violins across models, engines and batch sizes', make: (runs: readonly LoadedRun[], o: FigureKindOptions) => latencyFigures(runs, { log: o.log }) },
-  coverage: { about: 'items scored, skipped (by reason) and excluded, per eval run', make: (runs: readonly LoadedRun[]) => coverageFigures(runs) },
-  loco: { about: 'leave-one-corpus-out bars with CIs (runs with protocol `loco`)', make: (runs: readonly LoadedRun[], o: FigureKindOptions) => locoFigures(runs, { metric: o.metric }) },
-  'cross-corpus': { about: 'train × test heatmap of a metric (runs whose head names its training corpora)', make: (runs: readonly LoadedRun[], o: FigureKindOptions) => crossCorpusFigures(runs, { metric: o.metric }) },
-} as const;
+const MAKERS: Record<FigureKind, (runs: readonly LoadedRun[], o: FigureKindOptions) => FigureSet> = {
+  confusion: (runs) => confusionFigures(runs),
+  recall: (runs) => recallFigures(runs),
+  latency: (runs, o) => latencyFigures(runs, { log: o.log }),
+  coverage: (runs) => coverageFigures(runs),
+  loco: (runs, o) => locoFigures(runs, { metric: o.metric }),
+  'cross-corpus': (runs, o) => crossCorpusFigures(runs, { metric: o.metric }),
+};
 
-export type FigureKind = keyof typeof KINDS;
-export const FIGURE_KINDS = Object.keys(KINDS) as FigureKind[];
-
-/** One line per kind, for --help. */
-export function describeFigureKinds(): string {
-  const width = Math.max(...FIGURE_KINDS.map((k) => k.length));
-  return FIGURE_KINDS.map((k) => `  ${k.padEnd(width)}  ${KINDS[k].about}`).join('\n');
-}
-
-export function isFigureKind(kind: string): kind is FigureKind {
-  return Object.hasOwn(KINDS, kind);
+/** An unknown kind as a BenchError naming the close ones. */
+export function checkFigureKind(kind: string): FigureKind {
+  if (isFigureKind(kind)) return kind;
+  throw new BenchError('BAD_INPUT', `unknown figure kind "${kind}".${suggestion(kind, FIGURE_KINDS)}`, { fix: `use one of: ${FIGURE_KINDS.join(', ')}` });
 }
 
 /** The figures of one kind from run records (accuracy kinds never draw replica runs). */
 export function figuresOfKind(kind: string, runs: readonly LoadedRun[], options: FigureKindOptions = {}): FigureSet {
-  if (!isFigureKind(kind)) {
-    throw new BenchError('BAD_INPUT', `unknown figure kind "${kind}".${suggestion(kind, FIGURE_KINDS)}`, { fix: `use one of: ${FIGURE_KINDS.join(', ')}` });
-  }
-  return KINDS[kind].make(runs, options);
+  return MAKERS[checkFigureKind(kind)](runs, options);
 }

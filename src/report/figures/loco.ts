@@ -9,7 +9,7 @@ import { compareCorpusColumns, corpusLabel, metricHeading, metricKey, metricLabe
 import { modelLabel, resultRows, runProtocol, type LoadedRun, type ResultRow } from '../results.js';
 import { accuracyRuns, anyDemo, runModelLabel } from './runs.js';
 import { type FigureSet, figureTitle, fileList, noData, nominalColor, withStyle } from './style.js';
-import { headKey, isLocoProtocol, readHead, testCorpusLabel, type HeadOf } from './trained.js';
+import { isLocoProtocol, readHead, testCorpusLabel, type HeadOf } from './trained.js';
 
 export interface LocoPoint {
   /** Test corpus column, e.g. `AFEW`. */
@@ -111,7 +111,8 @@ export function locoFigures(runs: readonly LoadedRun[], options: LocoRunsOptions
   if (loco.length === 0) {
     throw noData('no eval run record has a leave-one-corpus-out protocol (`protocol: "loco"`)', 'evaluate trained heads under the LOCO protocol, or point --runs at the directory that holds their records');
   }
-  const { runs: chosen, notes } = accuracyRuns(loco, (r) => headKey(headOf(r)));
+  // Under LOCO a head's training set follows from its test corpus: a newer run of the same head replaces an older one.
+  const { runs: chosen, notes } = accuracyRuns(loco, (r) => headOf(r)?.name ?? 'head');
   const points: LocoPoint[] = [];
   const order: Array<{ corpus: string; protocol: string; label: string }> = [];
   const lacking: string[] = [];
