@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { FIGURE_KINDS, figureFonts, figuresOfKind, fontWarning, renderFigure, renderPng, renderSvg } from '../../src/report/figures.js';
-import { textMeasurer } from '../../src/report/figures/fonts.js';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findFigureFonts, textMeasurer } from '../../src/report/figures/fonts.js';
+import { tempDir } from '../datasets/tmpdir.js';
 import { evalRuns, latencyRuns, trainedRuns } from './figures-fixtures.js';
 
 const ALL = [...evalRuns(), ...latencyRuns(), ...trainedRuns()];
@@ -51,6 +54,22 @@ test('the bundled DejaVu Sans is found, so PNGs draw the same text on every mach
   assert.ok(measure('WWWW', 11, false) > 2 * measure('iiii', 11, false));
   assert.ok(measure('neutral', 11, true) > measure('neutral', 11, false));
   assert.ok(Math.abs(measure('neutral', 22, false) - 2 * measure('neutral', 11, false)) < 1e-9);
+});
+
+test('without the font package a system DejaVu Sans is used, and with neither the user is told how to fix it', async () => {
+  const packaged = figureFonts()!;
+  const root = await tempDir('fonts');
+  const [emptyPkg, system] = [join(root, 'pkg'), join(root, 'system')];
+  await mkdir(emptyPkg);
+  await mkdir(system);
+  await copyFile(packaged.regular, join(system, 'DejaVuSans.ttf'));
+  // A regular face without its bold is not enough.
+  assert.equal(findFigureFonts({ packageDir: emptyPkg, systemDirs: [system] }), null);
+  await copyFile(packaged.bold, join(system, 'DejaVuSans-Bold.ttf'));
+  const fromSystem = findFigureFonts({ packageDir: null, systemDirs: [join(root, 'nowhere'), system] });
+  assert.deepEqual(fromSystem, { regular: join(system, 'DejaVuSans.ttf'), bold: join(system, 'DejaVuSans-Bold.ttf'), source: 'system' });
+  assert.match(fontWarning(fromSystem)!, /dejavu-fonts-ttf package is missing/);
+  assert.match(fontWarning(null)!, /npm ci.*fonts-dejavu-core/);
 });
 
 test('every kind renders to an SVG with its axis titles and to a PNG of twice its size that is not blank', async () => {

@@ -23,30 +23,40 @@ export interface FigureFonts {
 // Where operating systems keep DejaVu Sans, for an install without the npm package.
 const SYSTEM_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/dejavu', '/usr/share/fonts/TTF', '/usr/local/share/fonts', '/Library/Fonts'];
 
+export interface FontSearch {
+  /** The dejavu-fonts-ttf `ttf/` folder, or null when the package is not installed. */
+  packageDir: string | null;
+  /** System folders to look in, in order. */
+  systemDirs: readonly string[];
+}
+
+function packagedFontDir(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  } catch {
+    return null;
+  }
+}
+
+/** DejaVu Sans regular and bold: from the package, else from a system folder, else null. */
+export function findFigureFonts(search: FontSearch): FigureFonts | null {
+  const pair = (dir: string) => ({ regular: join(dir, 'DejaVuSans.ttf'), bold: join(dir, 'DejaVuSans-Bold.ttf') });
+  const found = (dir: string) => existsSync(pair(dir).regular) && existsSync(pair(dir).bold);
+  if (search.packageDir !== null && found(search.packageDir)) return { ...pair(search.packageDir), source: 'package' };
+  const dir = search.systemDirs.find(found);
+  return dir ? { ...pair(dir), source: 'system' } : null;
+}
+
 let cached: FigureFonts | null | undefined;
 
-/** The DejaVu Sans regular and bold files, or null when neither the package nor a system copy is there. */
+/** The fonts figures use on this machine (looked up once). */
 export function figureFonts(): FigureFonts | null {
-  if (cached !== undefined) return cached;
-  const pair = (dir: string) => ({ regular: join(dir, 'DejaVuSans.ttf'), bold: join(dir, 'DejaVuSans-Bold.ttf') });
-  const found = (f: { regular: string; bold: string }) => existsSync(f.regular) && existsSync(f.bold);
-  let packaged: { regular: string; bold: string } | null = null;
-  try {
-    packaged = pair(join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf'));
-  } catch {
-    packaged = null;
-  }
-  if (packaged && found(packaged)) cached = { ...packaged, source: 'package' };
-  else {
-    const dir = SYSTEM_DIRS.find((d) => found(pair(d)));
-    cached = dir ? { ...pair(dir), source: 'system' } : null;
-  }
+  if (cached === undefined) cached = findFigureFonts({ packageDir: packagedFontDir(), systemDirs: SYSTEM_DIRS });
   return cached;
 }
 
 /** What a caller should tell the user about the fonts, or null when the bundled font is used. */
-export function fontWarning(): string | null {
-  const fonts = figureFonts();
+export function fontWarning(fonts: FigureFonts | null = figureFonts()): string | null {
   if (fonts === null) {
     return 'DejaVu Sans was not found (neither the dejavu-fonts-ttf package nor a system copy): PNG text falls back to whatever system fonts there are and label spacing is estimated; run `npm ci`, or install fonts-dejavu-core';
   }
