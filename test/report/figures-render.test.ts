@@ -10,12 +10,13 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findFigureFonts, textMeasurer } from '../../src/report/figures/fonts.js';
 import { tempDir } from '../datasets/tmpdir.js';
-import { evalRuns, latencyRuns, trainedRuns } from './figures-fixtures.js';
+import { CLASSES7, evalRuns, latencyRuns, trainedRuns } from './figures-fixtures.js';
 
 const ALL = [...evalRuns(), ...latencyRuns(), ...trainedRuns()];
 
+/** The visible text of an SVG (vega hides labels it drops for overlap with opacity 0). */
 function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+  return [...svg.matchAll(/<text([^>]*)>([\s\S]*?)<\/text>/g)].filter((m) => !/\bopacity="0"/.test(m[1])).map((m) => m[2].replace(/<[^>]+>/g, ''));
 }
 
 function svgSize(svg: string): { width: number; height: number } {
@@ -91,6 +92,19 @@ test('every kind renders to an SVG with its axis titles and to a PNG of twice it
     assert.ok(stats.channels.slice(0, 3).every((c) => c.stdev > 20), `${kind}: the PNG has content`);
     assert.ok(stats.channels[0].max === 255 && stats.channels[0].min < 40, `${kind}: white background and dark ink`);
   }
+});
+
+test('no class or setup label is dropped to avoid overlap: every class on both confusion axes, every class under the recall bars', async () => {
+  const eight = ['neutral', 'happiness', 'sadness', 'surprise', 'fear', 'disgust', 'anger', 'contempt'];
+  const [run] = evalRuns();
+  const record = { ...run.record, classes: eight, confusion: eight.map((_, i) => eight.map((__, j) => (i === j ? 9 : 1))) };
+  const svg = await renderSvg(figuresOfKind('confusion', [{ file: 'runs/8.json', record }]).figures[0].spec);
+  const drawn = texts(svg);
+  for (const c of eight) assert.equal(drawn.filter((t) => t === c).length, 2, `${c} on both axes`);
+  const recall = await renderSvg(figuresOfKind('recall', evalRuns()).figures[0].spec);
+  for (const c of CLASSES7) assert.ok(texts(recall).includes(c), c);
+  const violin = await renderSvg(figuresOfKind('latency', latencyRuns()).figures[1].spec);
+  assert.equal(texts(violin).filter((t) => t.includes(' · batch ')).length, 3, 'one header per setup');
 });
 
 test('text is really drawn in the PNG: removing the text elements changes the picture', async () => {

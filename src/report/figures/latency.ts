@@ -41,6 +41,8 @@ export interface LatencyFigureOptions {
 /** Points per CDF curve: enough to look continuous, few enough to keep the SVG small. */
 const CDF_POINTS = 400;
 const LATENCY_AXIS = 'latency per engine call (ms)';
+// Log axes label 2, 3, … 9 of every decade: drop the ones that would touch (class and setup labels are never dropped).
+const LATENCY_TICKS = { labelOverlap: 'greedy' as const, labelSeparation: 6 };
 
 function useLog(log: boolean | 'auto', all: readonly number[]): boolean {
   if (log !== 'auto') return log;
@@ -67,7 +69,7 @@ export function latencyBoxSpec(series: readonly LatencySeries[], options: Latenc
     mark: { type: 'boxplot', extent: 1.5, color: '#3b6fb6', median: { color: 'white' } },
     encoding: {
       y: { field: 'setup', type: 'nominal', sort: series.map((s) => s.label), title: null },
-      x: { field: 'ms', type: 'quantitative', title: LATENCY_AXIS, scale: latencyScale(useLog(log, values.map((v) => v.ms))) },
+      x: { field: 'ms', type: 'quantitative', title: LATENCY_AXIS, scale: latencyScale(useLog(log, values.map((v) => v.ms))), axis: LATENCY_TICKS },
     },
   });
 }
@@ -100,7 +102,7 @@ export function latencyCdfSpec(series: readonly LatencyDistribution[], options: 
     height: 260,
     data: { values },
     encoding: {
-      x: { field: 'ms', type: 'quantitative', title: LATENCY_AXIS, scale: latencyScale(logScale) },
+      x: { field: 'ms', type: 'quantitative', title: LATENCY_AXIS, scale: latencyScale(logScale), axis: LATENCY_TICKS },
       y: { field: 'share', type: 'quantitative', title: 'share of calls (cumulative)', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
       color: { field: 'setup', type: 'nominal', title: null, scale: nominalColor(labels), legend: { orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 900 } },
       strokeDash: { field: 'setup', type: 'nominal', title: null, scale: { domain: labels, range: DASHES } },
@@ -144,7 +146,7 @@ export function latencyViolinSpec(series: readonly LatencySeries[], options: Lat
           ],
           mark: { type: 'area', color: '#9ecae1', stroke: '#08519c', strokeWidth: 1, orient: 'vertical' },
           encoding: {
-            x: { field: 'ms', type: 'quantitative', title: LATENCY_AXIS, scale: { ...latencyScale(logScale), domain: [lo, hi] } },
+            x: { field: 'ms', type: 'quantitative', title: LATENCY_AXIS, scale: { ...latencyScale(logScale), domain: [lo, hi] }, axis: LATENCY_TICKS },
             y: { field: 'density', type: 'quantitative', axis: null },
             y2: { field: 'mirror' },
           },

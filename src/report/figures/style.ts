@@ -35,7 +35,7 @@ export const FIGURE_CONFIG: Config = {
   font: FIGURE_FONT,
   background: 'white',
   title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: '#222', anchor: 'start', offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0, labelOverlap: true, labelSeparation: 4, titleFontWeight: 'normal', labelColor: '#000', titleColor: '#000' },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0, titleFontWeight: 'normal', labelColor: '#000', titleColor: '#000' },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0, titleFontWeight: 'normal', titleLimit: 0 },
   header: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
   view: { stroke: '#888' },
