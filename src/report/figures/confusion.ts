@@ -6,7 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { BenchError } from '../../errors.js';
 import type { LoadedRun } from '../results.js';
 import { accuracyRuns, runModelLabel, testSetLabel } from './runs.js';
-import { figureName, type FigureSet, figureTitle, fileList, noData, SEQUENTIAL_SCHEME, withStyle } from './style.js';
+import { figureName, figureTitle, fileList, noData, SEQUENTIAL_SCHEME, withStyle, type FigureSet } from './style.js';
 
 export interface ConfusionInput {
   /** Class names in matrix order. */

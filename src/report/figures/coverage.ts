@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { LoadedRun } from '../results.js';
 import { accuracyRuns, anyDemo, runModelLabel, testSetLabel } from './runs.js';
-import { type FigureSet, figureTitle, fileList, noData, nominalColor, withStyle } from './style.js';
+import { figureTitle, fileList, noData, nominalColor, withStyle, type FigureSet } from './style.js';
 
 export interface CoverageBar {
   /** The run, e.g. `enet_b0_8_va_mtl on AffectNet-8`. */

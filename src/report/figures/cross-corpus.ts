@@ -5,10 +5,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { compareCorpusColumns, formatMetric, metricHeading, metricKey, metricLabel, metricUnit, toDisplayScale } from '../format.js';
-import { resultRows, type LoadedRun } from '../results.js';
+import type { LoadedRun } from '../results.js';
 import { accuracyRuns, runModelLabel } from './runs.js';
-import { figureName, type FigureSet, figureTitle, fileList, noData, SEQUENTIAL_SCHEME, withStyle } from './style.js';
-import { headKey, isLocoProtocol, isTrainingProtocol, readHead, testCorpusLabel, trainSetLabel, type HeadOf } from './trained.js';
+import { figureName, figureTitle, fileList, noData, SEQUENTIAL_SCHEME, withStyle, type FigureSet } from './style.js';
+import { headKey, isLocoProtocol, isTrainingProtocol, metricRowsOf, readHead, testCorpusLabel, trainSetLabel, type TrainedRunsOptions } from './trained.js';
 
 export interface CrossCell {
   train: string;
@@ -66,12 +66,7 @@ export function crossCorpusSpec(input: CrossCorpusSpecInput): TopLevelSpec {
   });
 }
 
-export interface CrossCorpusOptions {
-  /** Default `uar`. */
-  metric?: string;
-  isLoco?: (protocol: string) => boolean;
-  headOf?: HeadOf;
-}
+export type CrossCorpusOptions = TrainedRunsOptions;
 
 /** One heatmap per model (+ head) from every eval run whose head names its training corpora (LOCO runs included). */
 export function crossCorpusFigures(runs: readonly LoadedRun[], options: CrossCorpusOptions = {}): FigureSet {
@@ -84,13 +79,8 @@ export function crossCorpusFigures(runs: readonly LoadedRun[], options: CrossCor
   const zeroShot = runs.filter((r) => r.record.kind === 'eval' && !r.record.replica && headOf(r.record) === null).length;
   if (zeroShot) notes.push(`${zeroShot} zero-shot run record${zeroShot === 1 ? '' : 's'} (no trained head) left out of the cross-corpus heatmap.`);
   const byModel = new Map<string, { cells: CrossCell[]; trains: string[]; tests: Map<string, { corpus: string; protocol: string }>; demo: boolean }>();
-  const lacking: string[] = [];
-  for (const run of chosen) {
-    const row = resultRows([run]).find((r) => metricKey(r.metric) === metricKey(metric));
-    if (!row) {
-      lacking.push(run.file);
-      continue;
-    }
+  const { found, lacking } = metricRowsOf(chosen, metric);
+  for (const { run, row } of found) {
     const model = runModelLabel(run.record, { headOf, training: false });
     const entry = byModel.get(model) ?? { cells: [] as CrossCell[], trains: [] as string[], tests: new Map<string, { corpus: string; protocol: string }>(), demo: false };
     const train = trainSetLabel(headOf(run.record)!);
@@ -107,7 +97,7 @@ export function crossCorpusFigures(runs: readonly LoadedRun[], options: CrossCor
     const tests = [...e.tests].sort((a, b) => compareCorpusColumns(a[1], b[1])).map(([label]) => label);
     // Single-corpus training sets first, then larger sets, each in alphabetical order.
     const trains = [...e.trains].sort((a, b) => a.split(' + ').length - b.split(' + ').length || a.localeCompare(b));
-    return { name: figureName('cross-corpus', metricKey(metric), model), spec: crossCorpusSpec({ model, metric, cells: e.cells, trains, tests, demo: e.demo }) };
+    return { name: figureName('cross-corpus', metric, model), spec: crossCorpusSpec({ model, metric, cells: e.cells, trains, tests, demo: e.demo }) };
   });
   return { figures, notes };
 }

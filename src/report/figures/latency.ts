@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { quantileSorted } from '../../bench/metrics/bootstrap.js';
 import type { RunRecord } from '../../bench/records.js';
 import { engineLabel, latencyRows, modelLabel, selectNewest, type LoadedRun } from '../results.js';
-import { DASHES, type FigureSet, figureTitle, fileList, noData, nominalColor, withStyle } from './style.js';
+import { DASHES, figureTitle, fileList, noData, nominalColor, withStyle, type FigureSet } from './style.js';
 
 export interface LatencySeries {
   /** One box/curve per label, e.g. `enet_b0_8_va_mtl · onnxruntime-node 1.30.0 cpu · batch 1`. */

@@ -6,10 +6,10 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { BenchError } from '../../errors.js';
 import { compareCorpusColumns, corpusLabel, metricHeading, metricKey, metricLabel, toDisplayScale } from '../format.js';
-import { modelLabel, resultRows, runProtocol, type LoadedRun, type ResultRow } from '../results.js';
+import { modelLabel, runProtocol, type LoadedRun, type ResultRow } from '../results.js';
 import { accuracyRuns, anyDemo, runModelLabel } from './runs.js';
-import { type FigureSet, figureTitle, fileList, noData, nominalColor, withStyle } from './style.js';
-import { isLocoProtocol, readHead, testCorpusLabel, type HeadOf } from './trained.js';
+import { figureName, figureTitle, fileList, noData, nominalColor, withStyle, type FigureSet } from './style.js';
+import { isLocoProtocol, metricRowsOf, readHead, testCorpusLabel, type TrainedRunsOptions } from './trained.js';
 
 export interface LocoPoint {
   /** Test corpus column, e.g. `AFEW`. */
@@ -96,13 +96,7 @@ export function locoRowsSpec(rows: readonly ResultRow[], options: LocoFigureOpti
   return locoSpec(used.map((r) => pointOf(r, corpusLabel(r.corpus, r.protocol), modelLabel(r))), tests, { ...options, demo: options.demo ?? used.some((r) => r.demo) });
 }
 
-export interface LocoRunsOptions {
-  metric?: string;
-  /** Which protocols are LOCO; default `loco` and `leave-one-corpus-out`. */
-  isLoco?: (protocol: string) => boolean;
-  /** Reads the trained head of a record; default `record.head` (see trained.ts). */
-  headOf?: HeadOf;
-}
+export type LocoRunsOptions = TrainedRunsOptions;
 
 /** One LOCO figure from the LOCO eval runs (newest per model, head and held-out corpus; replicas never). */
 export function locoFigures(runs: readonly LoadedRun[], options: LocoRunsOptions = {}): FigureSet {
@@ -115,13 +109,8 @@ export function locoFigures(runs: readonly LoadedRun[], options: LocoRunsOptions
   const { runs: chosen, notes } = accuracyRuns(loco, (r) => headOf(r)?.name ?? 'head');
   const points: LocoPoint[] = [];
   const order: Array<{ corpus: string; protocol: string; label: string }> = [];
-  const lacking: string[] = [];
-  for (const run of chosen) {
-    const row = resultRows([run]).find((r) => metricKey(r.metric) === metricKey(metric));
-    if (!row) {
-      lacking.push(run.file);
-      continue;
-    }
+  const { found, lacking } = metricRowsOf(chosen, metric);
+  for (const { run, row } of found) {
     const test = testCorpusLabel(run.record, isLoco);
     if (!order.some((o) => o.label === test)) order.push({ corpus: row.corpus, protocol: 'default', label: test });
     points.push(pointOf(row, test, runModelLabel(run.record, { headOf, training: false })));
@@ -141,5 +130,5 @@ export function locoFigures(runs: readonly LoadedRun[], options: LocoRunsOptions
   if (odd.length) notes.push(`Not trained on exactly the other corpora (${corpora.join(', ')}): ${fileList(odd.map((r) => r.file))}.`);
   const tests = order.sort(compareCorpusColumns).map((o) => o.label);
   const subtitle = [`Each bar: a head trained on the other corpora of ${corpora.map((c) => corpusLabel(c, 'default')).join(', ')}.`];
-  return { figures: [{ name: `loco-${metricKey(metric)}`, spec: locoSpec(points, tests, { metric, subtitle, demo: anyDemo(used) }) }], notes };
+  return { figures: [{ name: figureName('loco', metric), spec: locoSpec(points, tests, { metric, subtitle, demo: anyDemo(used) }) }], notes };
 }

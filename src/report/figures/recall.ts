@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { LoadedRun } from '../results.js';
 import { accuracyRuns, anyDemo, runModelLabel, testSetLabel } from './runs.js';
-import { figureName, type FigureSet, figureTitle, fileList, noData, nominalColor, withStyle } from './style.js';
+import { figureName, figureTitle, fileList, noData, nominalColor, withStyle, type FigureSet } from './style.js';
 
 export interface RecallPoint {
   model: string;

@@ -10,8 +10,8 @@
  * heads on one backbone.
  */
 import type { RunRecord } from '../../bench/records.js';
-import { corpusLabel } from '../format.js';
-import { runProtocol } from '../results.js';
+import { corpusLabel, metricKey } from '../format.js';
+import { resultRows, runProtocol, type LoadedRun, type ResultRow } from '../results.js';
 
 export interface TrainedHead {
   trainCorpora: string[];
@@ -54,4 +54,26 @@ export function trainSetLabel(head: TrainedHead): string {
 /** What makes a trained-head run its own setup: the head's name and training corpora. */
 export function headKey(head: TrainedHead | null): string {
   return head ? `${head.name ?? 'head'} on ${[...head.trainCorpora].sort().join('+')}` : 'zero-shot';
+}
+
+/** Options of the figures that read trained-head records (LOCO, cross-corpus). */
+export interface TrainedRunsOptions {
+  /** Default `uar`. */
+  metric?: string;
+  /** Which protocols are LOCO; default `loco` and `leave-one-corpus-out`. */
+  isLoco?: (protocol: string) => boolean;
+  /** Reads the trained head of a record; default `record.head`. */
+  headOf?: HeadOf;
+}
+
+/** Each run's result row for the metric; runs without it are returned apart, to be named in a note. */
+export function metricRowsOf(runs: readonly LoadedRun[], metric: string): { found: Array<{ run: LoadedRun; row: ResultRow }>; lacking: string[] } {
+  const found: Array<{ run: LoadedRun; row: ResultRow }> = [];
+  const lacking: string[] = [];
+  for (const run of runs) {
+    const row = resultRows([run]).find((r) => metricKey(r.metric) === metricKey(metric));
+    if (row) found.push({ run, row });
+    else lacking.push(run.file);
+  }
+  return { found, lacking };
 }
