@@ -180,6 +180,12 @@ test('latency: CDF of every setup (samples as a step curve, percentiles as point
   assert.ok(json(violin.spec).includes('"density"'));
   assert.ok(notes.some((n) => n.includes('runs/latency-3.json') && n.includes('percentiles')));
   assert.throws(() => latencyFigures(evalRuns()), expectBenchError('BAD_INPUT', /no latency run records/, /bench --model/));
+  // A damaged sample is left out and counted, never silently.
+  const damaged = structuredClone(runs[1]);
+  (damaged.record as unknown as { samplesMs: unknown[] }).samplesMs.push('12', null);
+  const counted = latencyFigures([damaged]);
+  assert.ok(counted.notes.includes('runs/latency-1.json: 2 of 302 samples are not finite numbers and were left out.'));
+  assert.equal(values(counted.figures[0].spec).length, 300);
 });
 
 test('coverage: scored, skipped by reason and excluded segments add up to each run\'s total', () => {

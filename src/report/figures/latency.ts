@@ -197,6 +197,12 @@ export function latencyFigures(runs: readonly LoadedRun[], options: Omit<Latency
   const figures = [{ name: 'latency-cdf', spec: latencyCdfSpec(dists, { ...options, ...flags }) }];
   const withSamples = dists.filter((d) => d.samplesMs.length > 0);
   const without = ordered.filter((r) => samplesOf(r.record).length === 0).map((r) => r.file);
+  // A sample that is not a finite number (a hand-edited or damaged record) is left out, and said so.
+  for (const run of ordered) {
+    const raw = (run.record as RunRecord & { samplesMs?: unknown }).samplesMs;
+    const bad = Array.isArray(raw) ? raw.length - samplesOf(run.record).length : 0;
+    if (bad > 0) notes.push(`${run.file}: ${bad} of ${(raw as unknown[]).length} samples are not finite numbers and were left out.`);
+  }
   if (without.length) notes.push(`No per-call samples in ${fileList(without)}: drawn in the CDF from their percentiles, left out of the violins.`);
   if (withSamples.length) figures.push({ name: 'latency-violin', spec: latencyViolinSpec(withSamples, { ...options, ...flags }) });
   return { figures, notes };
