@@ -41,10 +41,11 @@ export function crossCorpusSpec(input: CrossCorpusSpecInput): TopLevelSpec {
     return { train: c.train, test: c.test, value: v, text: formatMetric(metric, c.value) + ci, dark: share > 0.55 };
   });
   const hasCi = input.cells.some((c) => c.low !== null && c.high !== null);
+  const rowPx = hasCi ? 44 : 32;
   return withStyle({
     title: figureTitle(`Cross-corpus ${metricLabel(metric)}: ${input.model}`, [`Rows: corpora the head was trained on; columns: test corpus; cells: ${metricHeading(metric)}${hasCi ? ' with CI' : ''}.`], { demo: input.demo }),
     width: { step: 92 },
-    height: { step: hasCi ? 44 : 32 },
+    height: { step: rowPx },
     data: { values },
     encoding: {
       x: { field: 'test', type: 'nominal', sort: [...input.tests], title: 'test corpus', axis: { orient: 'top', labelAngle: input.tests.some((t) => t.length > 12) ? -30 : 0 } },
@@ -53,7 +54,16 @@ export function crossCorpusSpec(input: CrossCorpusSpecInput): TopLevelSpec {
     layer: [
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-        encoding: { color: { field: 'value', type: 'quantitative', title: metricHeading(metric), scale: { domain, scheme: SEQUENTIAL_SCHEME } } },
+        encoding: {
+          color: {
+            field: 'value',
+            type: 'quantitative',
+            title: metricHeading(metric),
+            scale: { domain, scheme: SEQUENTIAL_SCHEME },
+            // No taller than the heatmap, so the scale does not hang below it.
+            legend: { gradientLength: Math.max(80, Math.min(200, input.trains.length * rowPx - 30)) },
+          },
+        },
       },
       {
         mark: { type: 'text', fontSize: 11, lineBreak: '\n', lineHeight: 14 },
