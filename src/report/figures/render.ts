@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { BenchError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { FIGURE_FONT_FAMILY, figureFonts, textMeasurer } from './fonts.js';
 
@@ -68,7 +69,13 @@ export interface PngOptions {
 /** Draws an SVG as PNG bytes with DejaVu Sans (see fonts.ts); system fonts only when it is missing. */
 export async function renderPng(svg: string, options: PngOptions = {}): Promise<Buffer> {
   const { scale = 2, background = 'white' } = options;
-  const { Resvg } = await import('@resvg/resvg-js');
+  const { Resvg } = await import('@resvg/resvg-js').catch((cause: unknown) => {
+    // Its native binary comes as an optional package per platform; a missing one is an install problem, not a bug.
+    throw new BenchError('TOOL_MISSING', `the PNG renderer @resvg/resvg-js could not be loaded (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, {
+      fix: 'reinstall with `npm ci` on a platform resvg supports (Linux, macOS, Windows on x64/arm64), or write SVG with --format svg',
+      cause,
+    });
+  });
   const fonts = figureFonts();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
