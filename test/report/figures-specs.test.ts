@@ -203,6 +203,13 @@ test('coverage: scored, skipped by reason and excluded segments add up to each r
   assert.equal(at(spec, 'layer', 1, 'encoding', 'x', 'title'), 'items');
   assert.deepEqual(at(spec, 'layer', 1, 'encoding', 'color', 'scale', 'domain'), ['scored', 'skipped: decode-failed', 'skipped: missing-file', 'skipped: no-face', 'excluded: not-in-protocol']);
   assert.ok(!json(spec).includes('enet_b2_8'));
+  // An older run of the same setup is not drawn twice: the newest is kept, and the note says which.
+  const older = structuredClone(runs[0]);
+  older.file = 'runs/older.json';
+  older.record.provenance.date = '2025-01-01T00:00:00.000Z';
+  const again = coverageFigures([...runs, older]);
+  assert.equal(values(again.figures[0].spec).length, segs.length);
+  assert.ok(again.notes.includes('enet_b0_8_best_afew on affectnet (7-class): kept the newest run runs/eval-0.json (2026-01-01T00:00:00.000Z); ignored runs/older.json (2025-01-01T00:00:00.000Z).'));
 });
 
 test('loco: held-out corpora in README order, one bar per head, CIs and the published tick', () => {

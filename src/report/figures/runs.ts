@@ -15,13 +15,16 @@ export interface Chosen {
  * protocol), never a replica (random weights have no accuracy to show), with a note naming the
  * replicas left out. `setupExtra` says what else tells setups apart; default the trained head.
  */
-export function accuracyRuns(runs: readonly LoadedRun[], setupExtra: (record: RunRecord) => string = (r) => headKey(readHead(r))): Chosen {
+export function accuracyRuns(runs: readonly LoadedRun[], setupExtra: (record: RunRecord) => string = (r) => (readHead(r) ? headKey(readHead(r)) : '')): Chosen {
   const evals = runs.filter((r) => r.record.kind === 'eval');
   const replicas = evals.filter((r) => r.record.replica);
   const candidates = evals.filter((r) => !r.record.replica);
   // selectNewest keys eval setups by (model, corpus, protocol); a trained head is part of the setup
   // too, so its description rides along in the protocol of a copy, and the originals are returned.
-  const keyed = candidates.map((r) => ({ file: r.file, record: { ...r.record, protocol: `${runProtocol(r.record)} · ${setupExtra(r.record)}` }, original: r }));
+  const keyed = candidates.map((r) => {
+    const extra = setupExtra(r.record);
+    return { file: r.file, record: extra ? { ...r.record, protocol: `${runProtocol(r.record)} · ${extra}` } : r.record, original: r };
+  });
   const { runs: newest, notes } = selectNewest(keyed);
   if (replicas.length) notes.push(`Replica runs are never drawn in accuracy figures; left out: ${fileList(replicas.map((r) => r.file))}.`);
   return { runs: newest.map((r) => (r as (typeof keyed)[number]).original), notes };
