@@ -45,3 +45,5 @@ export { resultsTable } from './report/results-table.js';
 export { latencyTable } from './report/latency-table.js';
 export { toMarkdown, toLatex, toCsv } from './report/table.js';
 export { latencyFigure, confusionFigure, locoFigure, writeFigure, renderSvg } from './report/figures.js';
+// Figures from run records (the specs are vega-lite, so notebooks can also show them interactively).
+export { figuresOfKind, FIGURE_KINDS, renderPng, renderFigure, type FigureKind, type Figure, type FigureSet } from './report/figures.js';

@@ -45,7 +45,7 @@ test('latency figure: one box per setup, labelled', async () => {
   const t = texts(svg);
   assert.ok(t.includes('enet_b0_8_va_mtl · onnxruntime-node 1.30.0 cpu b1'));
   assert.ok(t.includes('enet_b2_8 (replica) · onnxruntime-node 1.30.0 cpu b1'));
-  assert.ok(t.includes('latency (ms)'));
+  assert.ok(t.includes('latency per engine call (ms)'));
   await assert.rejects(latencyFigure([]), BenchError);
 });
 
@@ -54,7 +54,7 @@ test('LOCO figure: test corpora on x, models in the legend, metric on y; replica
   const svg = await locoFigure(rows, { metric: 'accuracy' });
   await assertValidSvg(svg);
   const t = texts(svg);
-  for (const label of ['AffectNet-8', 'AffectNet-7', 'AFEW (faces-detected)', 'enet_b0_8_va_mtl', 'mobilenet_7 (demo)', 'Accuracy (%)', 'test corpus']) {
+  for (const label of ['AffectNet-8', 'AffectNet-7', 'AFEW (faces-detected)', 'enet_b0_8_va_mtl', 'mobilenet_7 (demo)', 'Accuracy (%)', 'held-out test corpus']) {
     assert.ok(t.includes(label), label);
   }
   assert.ok(!svg.includes('enet_b2_8'), 'the replica run is not plotted');

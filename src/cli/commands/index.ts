@@ -4,6 +4,7 @@ import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
 import { register as registerModels } from './models.js';
+import { register as registerPlot } from './plot.js';
 import { register as registerPull } from './pull.js';
 import { register as registerScore } from './score.js';
 import { register as registerTable } from './table.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerScore(program);
   registerCompare(program);
   registerTable(program);
+  registerPlot(program);
 }
