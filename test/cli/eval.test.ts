@@ -140,10 +140,11 @@ test('bench eval with a wrong --root: exit code 2, the BAD_LAYOUT message, no st
   assert.doesNotMatch(json.stderr, STACK_LINE);
 });
 
-test('bench eval --missing takes only drop or count-wrong', async () => {
+test('bench eval --missing takes only drop or count-wrong: a BAD_OPTION user error, exit code 2', async () => {
   const ran = await runBenchCli(evalArgs('--missing', 'keep', '--no-save'), { env });
-  assert.equal(ran.code, 1);
-  assert.match(ran.stderr, /option '--missing <policy>' argument 'keep' is invalid\. Allowed choices are drop, count-wrong\./);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^error\[BAD_OPTION\]: --missing "keep": allowed: drop, count-wrong\n/);
+  assert.match(ran.stderr, /fix: write --missing <policy> \(one of drop, count-wrong\)/);
   assert.equal(ran.stdout, '');
 });
 

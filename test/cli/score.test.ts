@@ -13,17 +13,11 @@ function csv(name: string, text: string): string {
   return file;
 }
 
-/**
- * Runs `bench score …` in a child process (a Command with only `register` applied, until the lead
- * registers it in src/cli/commands/index.ts), so stdout is the command's own.
- */
-const scoreModule = pathToFileURL(join(import.meta.dirname, '../../src/cli/commands/score.ts')).href;
+/** Runs the real `bench score …` (the whole program, its error contract included) in a child process, so stdout is the command's own. */
+const programModule = pathToFileURL(join(import.meta.dirname, '../../src/cli/program.ts')).href;
 const script = `
-import { Command } from 'commander';
-import { register } from ${JSON.stringify(scoreModule)};
-const program = new Command('bench');
-register(program);
-await program.parseAsync(['node', 'bench', 'score', ...process.argv.slice(1)]);
+import { createProgram, runCli } from ${JSON.stringify(programModule)};
+process.exitCode = await runCli(createProgram(), ['node', 'bench', 'score', ...process.argv.slice(1)]);
 `;
 function run(args: string[]): { stdout: string; stderr: string; exitCode: number | null } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], { encoding: 'utf8' });
@@ -92,8 +86,17 @@ test('bad input: a BenchError naming the file, the line and the fix, exit code 2
   assert.match(noGroup.stderr, /--group-ci needs a "group" column/);
 });
 
-test('a bad option value is a usage error', () => {
+test('a bad option value is a user error: exit code 2, the option named, the fix; JSON on stdout under --json', () => {
   const r = run(['--csv', preds, '--level', '2']);
-  assert.equal(r.exitCode, 1);
-  assert.match(r.stderr, /option '--level <p>' argument '2' is invalid\. expected a number between 0 and 1/);
+  assert.equal(r.exitCode, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^error\[BAD_OPTION\]: --level "2": levels are in \(0, 1\)/);
+  assert.match(r.stderr, /fix: write --level <p> \(confidence level\); `bench score --help`/);
+
+  const json = run(['--csv', preds, '--level', '95', '--json']);
+  assert.equal(json.exitCode, 2);
+  assert.equal(json.stderr, '');
+  const { error } = JSON.parse(json.stdout) as { error: { code: string; message: string } };
+  assert.equal(error.code, 'BAD_OPTION');
+  assert.match(error.message, /for 95% write 0\.95/);
 });

@@ -1,14 +1,14 @@
 /** `bench demo`: the whole path on a generated AffectNet-layout corpus and bundled models; nothing to download. */
 import type { Command } from 'commander';
 import { action, printJson } from '../output.js';
-import { parsePositiveInt } from '../parse.js';
+import { parseCount } from '../parse.js';
 
 export function register(program: Command): void {
   program
     .command('demo')
     .description('run the whole pipeline on a generated AffectNet-layout corpus with the bundled face-api model and a replica (no download)')
     .option('--dir <dir>', 'where the demo corpus, predictions and run records go', 'results/demo')
-    .option('--per-class <n>', 'images per AffectNet class', parsePositiveInt, 12)
+    .option('--per-class <n>', 'images per AffectNet class', parseCount, 12)
     .option('--json', 'print the run records as JSON')
     .addHelpText('after', '\nThe numbers are those of a generated corpus: they show the pipeline works, never a model\'s accuracy.')
     .action(

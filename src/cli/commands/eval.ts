@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
-import { parsePositiveInt, parseProbability } from '../parse.js';
+import { parseCount, parsePositiveInt, parseProbability } from '../parse.js';
 
 export interface EvalCliOptions {
   model: string;
@@ -47,9 +47,9 @@ export function register(program: Command): void {
     .addOption(new Option('--missing <policy>', 'a class the model lacks: drop its items, or count-wrong').choices(['drop', 'count-wrong']).default('drop'))
     .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
     .option('--weights <file>', 'use this weights file instead of models/ or the cache')
-    .option('-b, --batch <n>', 'items per engine call', parsePositiveInt, 8)
+    .option('-b, --batch <n>', 'items per engine call', parseCount, 8)
     .option('-t, --threads <n>', 'engine intra-op threads (default: the cores the preprocessing workers leave; 0 = library default)', parsePositiveInt)
-    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parsePositiveInt)
+    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parseCount)
     .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
     .option('--level <p>', 'confidence level', parseProbability, 0.95)
     .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
