@@ -77,7 +77,7 @@ async function openPublished(card: ModelCard, opts: OpenModelOptions): Promise<O
   const format = formatOf(card, opts.weightsPath);
   if (format === 'torch-pt') {
     throw new BenchError('UNSUPPORTED_FORMAT', `${card.name} is published as a PyTorch file (${card.weights.name}), which neither engine can run`, {
-      fix: `${card.exportHint ?? 'export it to ONNX with torch.onnx.export'}; then pass the .onnx file with --weights, or add --replica to time a random-weight replica`,
+      fix: `${card.exportHint ?? 'export it to ONNX with torch.onnx.export'}; then pass the .onnx file with --weights; for latency only, \`bench --model ${card.name} --replica\` times a random-weight replica`,
     });
   }
   const { requireWeights } = await import('./weights.js');

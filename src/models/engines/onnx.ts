@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { BenchError } from '../../errors.js';
+import { unloadableWeightsFix } from '../file-kind.js';
 import type { ModelCard } from '../card.js';
 import { headRefs } from './heads.js';
 import type { Device, Engine, EngineInfo, EngineOptions, Tensor } from './engine.js';
@@ -83,9 +84,15 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   try {
     session = source.bytes ? await ort.InferenceSession.create(source.bytes, options) : await ort.InferenceSession.create(source.path!, options);
   } catch (e) {
-    throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where}: ${(e as Error).message.split('\n')[0]}`, {
+    // An in-memory graph (a replica) has no file to blame: what differs is the execution provider.
+    const fix = source.path
+      ? unloadableWeightsFix(card, source.path, 'ONNX')
+      : device === 'cpu'
+        ? `the generated graph of ${card.name} did not load: this is a bug, please report it with the message above`
+        : `the ${device} execution provider could not run this graph: rerun with --device cpu`;
+    throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where} on ${device}: ${(e as Error).message.split('\n')[0]}`, {
       file: source.path,
-      fix: 'the file is corrupt or not an ONNX model: delete it and run `bench pull ' + card.name + '`',
+      fix,
       cause: e,
     });
   }

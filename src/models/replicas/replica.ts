@@ -78,6 +78,12 @@ const TRUNKS: Record<Architecture, TrunkBuilder | { fix: string }> = {
   },
 };
 
+/** Whether `bench --model NAME --replica` can time this card (TF.js formats: only the MobileNet-v1 replica exists). */
+export function canReplicate(card: ModelCard): boolean {
+  if (typeof TRUNKS[card.architecture] !== 'function') return false;
+  return card.weights.format === 'keras-h5' || card.weights.format === 'tfjs' ? card.architecture === 'mobilenet_v1' : true;
+}
+
 /** Builds the replica of `card`; throws REPLICA_NOT_ALLOWED for an architecture without a builder. */
 export function buildReplica(card: ModelCard, opts: ReplicaOptions = {}): Replica {
   const builder = TRUNKS[card.architecture];
