@@ -35,7 +35,7 @@ test('--json prints the full report with CIs', () => {
   assert.equal(r.exitCode, 0);
   const report = JSON.parse(r.stdout);
   assert.equal(report.file, preds);
-  assert.deepEqual(report.classes, ['anger', 'happy', 'sad']);
+  assert.deepEqual(report.classes, ['anger', 'happiness', 'sadness'], 'emotion names read as bench eval reads them');
   assert.deepEqual(report.confusion, [
     [2, 1, 0],
     [0, 1, 1],
@@ -43,7 +43,7 @@ test('--json prints the full report with CIs', () => {
   ]);
   assert.equal(report.metrics.accuracy.value, 3 / 5);
   assert.equal(report.metrics.uar.value, (2 / 3 + 1 / 2) / 2);
-  assert.equal(report.metrics['f1/sad'].value, 0);
+  assert.equal(report.metrics['f1/sadness'].value, 0);
   assert.equal(report.metrics.top2Accuracy.value, 1);
   assert.deepEqual(report.ci, { resamples: 300, level: 0.95, seed: 5, unit: 'item', groups: 3 });
   assert.equal(report.metrics.accuracy.ci.seed, 5);
@@ -54,7 +54,7 @@ test('the default output is a readable table, and --group-ci resamples the group
   assert.equal(r.exitCode, 0);
   assert.match(r.stdout, /5 items, 3 classes; 90% percentile bootstrap CI, 200 resamples of 3 groups, seed 0/);
   assert.match(r.stdout, /^accuracy +0\.6000 \[\d\.\d{4}, \d\.\d{4}\]$/m);
-  assert.match(r.stdout, /^sad +0 +0\.0000 \[/m);
+  assert.match(r.stdout, /^sadness +0 +0\.0000 \[/m);
   assert.match(r.stdout, /^anger +2 +1 +0$/m);
 });
 
@@ -62,7 +62,7 @@ test('--classes fixes the class list (indices accepted) and --resamples 0 drops 
   const file = csv('idx.csv', 'label,pred\n0,0\n1,2\nneutral,neutral\n');
   const r = run(['--csv', file, '--classes', 'neutral,happy,sad,anger', '--resamples', '0', '--json']);
   const report = JSON.parse(r.stdout);
-  assert.deepEqual(report.classes, ['neutral', 'happy', 'sad', 'anger']);
+  assert.deepEqual(report.classes, ['neutral', 'happiness', 'sadness', 'anger']);
   assert.equal(report.metrics.accuracy.value, 2 / 3);
   assert.equal(report.metrics.macroF1.value, (1 + 0 + 0 + 0) / 4);
   assert.equal(report.ci, null);
@@ -70,11 +70,16 @@ test('--classes fixes the class list (indices accepted) and --resamples 0 drops 
 });
 
 test('bad input: a BenchError naming the file, the line and the fix, exit code 2', () => {
-  const bad = csv('bad.csv', 'label,pred\nanger,happy\nangry,happy\n');
+  const bad = csv('bad.csv', 'label,pred\nanger,happy\nangr,happy\n');
   const r = run(['--csv', bad, '--classes', 'anger,happy']);
   assert.equal(r.exitCode, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^error\[BAD_CSV\]: line 3: label "angry" is not one of the 2 classes/);
+  assert.match(r.stderr, /^error\[BAD_CSV\]: line 3: label "angr" is not one of the 2 classes \(anger, happiness\)\. Did you mean: anger/);
+
+  // A typo in pred is not a new class (it would change macro-F1): an error with a did-you-mean.
+  const typo = run(['--csv', csv('typo.csv', 'label,pred\nanger,anger\nhappy,hapy\nsad,sad\n')]);
+  assert.equal(typo.exitCode, 2);
+  assert.match(typo.stderr, /^error\[BAD_CSV\]: line 3: pred "hapy" is not an emotion name\. Did you mean: happiness\?/);
   assert.match(r.stderr, new RegExp(`file: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, row 3`));
   assert.match(r.stderr, /fix: /);
 

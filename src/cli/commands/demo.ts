@@ -10,7 +10,16 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'where the demo corpus, predictions and run records go', 'results/demo')
     .option('--per-class <n>', 'images per AffectNet class', parseCount, 12)
     .option('--json', 'print the run records as JSON')
-    .addHelpText('after', '\nThe numbers are those of a generated corpus: they show the pipeline works, never a model\'s accuracy.')
+    .addHelpText(
+      'after',
+      `
+The numbers are those of a generated corpus: they show the pipeline works, never a model's accuracy.
+
+Examples:
+  bench demo                                   # into results/demo, 12 images per class
+  bench demo --dir /tmp/fer-demo --per-class 4 # smaller and elsewhere
+  bench demo --json                            # the run records as one JSON document`,
+    )
     .action(
       action(async (opts: { dir: string; perClass: number; json?: boolean }) => {
         const { runDemo } = await import('../../bench/demo.js');

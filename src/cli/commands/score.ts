@@ -52,6 +52,18 @@ export function register(program: Command): void {
     .option('--level <p>', 'confidence level', parseProbability, BOOTSTRAP_DEFAULTS.level)
     .option('--seed <s>', 'bootstrap seed (uint32)', parsePositiveInt, BOOTSTRAP_DEFAULTS.seed)
     .option('--group-ci', 'resample whole groups (the group column) instead of items')
+    .addHelpText(
+      'after',
+      `
+Emotion names are read as bench eval reads corpus labels (case and synonyms: Happy, joy → happiness);
+a name that is no emotion is an error with a did-you-mean, never an extra class.
+
+Examples:
+  bench score --csv predictions.csv                                   # classes inferred from the values
+  bench score --csv predictions.csv --classes anger,disgust,fear,happiness,neutral,sadness,surprise --json
+  bench score --csv predictions.csv --group-ci --resamples 5000       # resample whole clips (the group column)
+  bench score --store results/predictions/<model>-affectnet-val-<key> --protocol 7 --out results/runs`,
+    )
     .action(
       action(async (opts: ScoreCliOptions) => {
         const { resamples, level, seed } = opts;
