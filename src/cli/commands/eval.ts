@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .command('eval')
     .description('evaluate a model on a corpus: accuracy, macro-F1, UAR, V/A CCC with bootstrap CIs, confusion matrix, coverage')
     .requiredOption('-m, --model <name>', 'model from the zoo (see `bench models`)')
-    .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group])')
+    .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group][,id])')
     .option('--root <dir>', 'corpus root (affectnet, folder); for csv, the folder image paths are relative to')
     .option('--manifest <file>', 'the CSV manifest (--dataset csv)')
     .option('--split <split>', 'split to evaluate', 'val')
