@@ -6,6 +6,7 @@ import { register as registerLatency } from './latency.js';
 import { register as registerModels } from './models.js';
 import { register as registerPull } from './pull.js';
 import { register as registerScore } from './score.js';
+import { register as registerStore } from './store.js';
 import { register as registerTable } from './table.js';
 
 /** Every sub-command, in the order `bench --help` lists them. The root action is the latency benchmark. */
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerScore(program);
   registerCompare(program);
   registerTable(program);
+  registerStore(program);
 }

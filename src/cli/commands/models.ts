@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { ModelCard } from '../../models/card.js';
 import type { WeightsLookup } from '../../models/weights.js';
 import { action, printJson } from '../output.js';
+import { textTable } from '../text-table.js';
 
 interface ModelsCliOptions {
   zoo?: string;
@@ -54,7 +55,7 @@ async function runModels(name: string | undefined, opts: ModelsCliOptions): Prom
     printJson({ cacheDir: cacheDir(), models: rows });
     return;
   }
-  const table = renderTable(
+  const table = textTable(
     ['name', 'format', 'input', 'classes', 'heads', 'AffectNet-8', 'AffectNet-7', 'weights'],
     rows.map((r) => [r.name, r.format, r.input, String(r.classes.length), r.heads, pct(r.published.affectnet8), pct(r.published.affectnet7), r.weights.status]),
   );
@@ -135,7 +136,7 @@ function formatCard(card: ModelCard, lookup: WeightsLookup): string {
   if (card.published.length) {
     out.push('', 'published:');
     out.push(
-      renderTable(
+      textTable(
         ['corpus', 'protocol', 'metric', 'value', 'source'],
         card.published.map((p) => [p.corpus, p.protocol, p.metric, String(p.value), p.source + (p.note ? ` (${p.note})` : '')]),
       )
@@ -148,11 +149,4 @@ function formatCard(card: ModelCard, lookup: WeightsLookup): string {
   }
   if (card.notes.length) out.push('', 'notes:', ...card.notes.map((n) => `  - ${n}`));
   return out.join('\n');
-}
-
-/** A plain left-aligned text table with a rule under the header. */
-function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -9,6 +9,7 @@ import { BOOTSTRAP_DEFAULTS, type MetricEstimate } from '../../bench/metrics/boo
 import { parsePredictionsCsv } from '../../bench/metrics/predictions-csv.js';
 import { scoreClassification, type MetricsReport } from '../../bench/metrics/report.js';
 import { action, printJson } from '../output.js';
+import { textTable } from '../text-table.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
 
 interface ScoreCliOptions {
@@ -94,12 +95,8 @@ function withCi(m: MetricEstimate | undefined): string {
   return m.ci ? `${fmt(m.value)} [${fmt(m.ci.low)}, ${fmt(m.ci.high)}]` : fmt(m.value);
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  // Counts right-aligned, everything else left-aligned.
-  const pad = (cell: string, j: number) => (j > 0 && /^\d+$/.test(cell) ? cell.padStart(widths[j]) : cell.padEnd(widths[j]));
-  return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
-}
+/** A table without a rule, as the report prints it (first row = header). */
+const table = (rows: string[][]): string => textTable(rows[0], rows.slice(1), { rule: false }) + '\n';
 
 /** The human-readable report: summary metrics, per-class metrics and the confusion matrix. */
 export function formatReport(report: MetricsReport, file: string): string {
