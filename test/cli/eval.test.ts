@@ -159,3 +159,16 @@ test('bench eval with an unknown model: exit code 2 and "Did you mean", user zoo
   assert.match(builtIn.stderr, /Did you mean: enet_b0_8_va_mtl/);
   assert.doesNotMatch(builtIn.stderr, STACK_LINE);
 });
+
+test('the label map is checked before the model is opened: a protocol the corpus lacks fails before the (unavailable) device does', async () => {
+  const ran = await runBenchCli(evalArgs('--classes', 'calm,other', '--device', 'webgpu', '--no-save', '--json'), { env });
+  assert.equal(ran.code, 2, ran.stderr);
+  const { error } = JSON.parse(ran.stdout) as { error: { code: string; message: string } };
+  assert.equal(error.code, 'BAD_INPUT');
+  assert.match(error.message, /label map leaves 0 classes to evaluate/);
+
+  // The same command with a protocol that works reaches the model, and the device is what fails then.
+  const device = await runBenchCli(evalArgs('--classes', '8', '--device', 'webgpu', '--no-save', '--json'), { env });
+  assert.equal(device.code, 2, device.stderr);
+  assert.equal((JSON.parse(device.stdout) as { error: { code: string } }).error.code, 'DEVICE_UNAVAILABLE');
+});

@@ -81,21 +81,34 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
 
   const card = getModel(opts.model);
   const protocol = protocolFromCli(opts.dataset, opts.classes);
-  // The model first: a missing weights file should not wait for a scan of the whole corpus.
+  // Cheap checks first, each before anything slow: the weights are there (a missing file should not wait
+  // for a scan of the whole corpus), then the corpus, then the label map (a protocol the model and the
+  // corpus cannot share fails before a session is built), and only then the model.
+  const { requireWeights } = await import('../../models/weights.js');
+  if (card.weights.format !== 'torch-pt') await requireWeights(card, { path: opts.weights, allowReplica: true });
+  const corpus = await openCorpusFromCli(opts);
+  const { buildLabelMap } = await import('../../datasets/label-map.js');
+  buildLabelMap({ corpusClasses: corpus.classes, modelClasses: card.classes, protocol, missing: opts.missing });
   const { defaultSplit } = await import('../../bench/runner.js');
   // Decoding and inference share the cores: by default each gets half, or what --workers leaves.
   const split = defaultSplit(availableParallelism(), opts.workers);
   const workers = split.workers;
   const threads = opts.threads ?? split.engineThreads;
   const opened = await openModel(card, { device: opts.device as never, threads, weightsPath: opts.weights });
-  let corpus;
-  try {
-    corpus = await openCorpusFromCli(opts);
-  } catch (e) {
-    await opened.engine.dispose();
-    throw e;
-  }
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: 'images', quiet: opts.json });
+  // Ctrl-C: say what the prediction store kept and that the same command resumes, then exit as Node would.
+  const { catchInterrupt } = await import('../interrupt.js');
+  const interrupt = catchInterrupt(() => {
+    progress.stop('interrupted');
+    void savedItems(opts.storeDir, card.name, corpus.name, corpus.split).then((found) => {
+      process.stderr.write(
+        found
+          ? `interrupted: ${found.items} of ${corpus.samples.length} items saved in ${found.dir}; run the same command again to resume (saved items are not run again)\n`
+          : `interrupted before any prediction was saved; run the same command again to start over\n`,
+      );
+      process.kill(process.pid, 'SIGINT');
+    });
+  });
   let record;
   let note: string | undefined;
   // Items found in the prediction store; stays undefined when nothing had to run (everything was there).
@@ -118,10 +131,25 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
     if (reused === undefined && corpus.samples.length > 0) note = 'all reused from the prediction store';
     else if (reused) note = `${reused} reused from the prediction store`;
   } finally {
+    interrupt.dispose();
     progress.stop(note);
     await opened.engine.dispose();
   }
   const file = opts.save ? await saveRunRecord(opts.out, record) : null;
   if (opts.json) printJson({ ...record, file });
   else process.stdout.write(formatEvalReport(record, file) + '\n');
+}
+
+/** The store this run writes (same model, corpus and split, most recently written) and its items on disk. */
+async function savedItems(storeDir: string, model: string, corpus: string, split: string): Promise<{ dir: string; items: number } | null> {
+  const { summariseStores } = await import('../../bench/store/list.js');
+  const { stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const mine = (await summariseStores({ storeDir, runs: [] })).filter((s) => s.model === model && s.corpus === corpus && s.split === split);
+  let best: { dir: string; items: number; mtime: number } | null = null;
+  for (const s of mine) {
+    const mtime = (await stat(join(s.dir, 'predictions.jsonl')).catch(() => null))?.mtimeMs ?? 0;
+    if (!best || mtime > best.mtime) best = { dir: s.dir, items: s.items, mtime };
+  }
+  return best && { dir: best.dir, items: best.items };
 }
