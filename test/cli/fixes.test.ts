@@ -125,6 +125,12 @@ test('a photo passed as --weights is named as a photo, never called corrupt or t
 
 test('an in-memory graph that fails to load on a GPU provider is not called a file to delete', async () => {
   const card = getModel('enet_b0_8_best_afew');
+  await assert.rejects(createOnnxEngine(card, { bytes: new Uint8Array([1, 2, 3, 4]) }, { device: 'webgpu' }), (e: unknown) => {
+    assert.ok(e instanceof BenchError);
+    assert.equal(e.code, 'DEVICE_UNAVAILABLE');
+    assert.doesNotMatch(e.fix ?? '', /delete|corrupt/);
+    return true;
+  });
   await assert.rejects(createOnnxEngine(card, { bytes: new Uint8Array([1, 2, 3, 4]) }), (e: unknown) => {
     assert.ok(e instanceof BenchError);
     assert.equal(e.code, 'UNSUPPORTED_FORMAT');

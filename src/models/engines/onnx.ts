@@ -84,17 +84,18 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   try {
     session = source.bytes ? await ort.InferenceSession.create(source.bytes, options) : await ort.InferenceSession.create(source.path!, options);
   } catch (e) {
-    // An in-memory graph (a replica) has no file to blame: what differs is the execution provider.
-    const fix = source.path
-      ? unloadableWeightsFix(card, source.path, 'ONNX')
-      : device === 'cpu'
-        ? `the generated graph of ${card.name} did not load: this is a bug, please report it with the message above`
-        : `the ${device} execution provider could not run this graph: rerun with --device cpu`;
-    throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where} on ${device}: ${(e as Error).message.split('\n')[0]}`, {
-      file: source.path,
-      fix,
-      cause: e,
-    });
+    const reason = (e as Error).message.split('\n')[0];
+    // Off the CPU, the provider is the likelier culprit (no adapter, no driver) than the file: try the CPU.
+    if (device !== 'cpu') {
+      throw new BenchError('DEVICE_UNAVAILABLE', `onnxruntime could not load ${where} on ${device}: ${reason}`, {
+        file: source.path,
+        fix: `rerun with --device cpu; if that fails too, the model is at fault, not the ${device} provider`,
+        cause: e,
+      });
+    }
+    // An in-memory graph (a replica) has no file to blame.
+    const fix = source.path ? unloadableWeightsFix(card, source.path, 'ONNX') : `the generated graph of ${card.name} did not load: this is a bug, please report it with the message above`;
+    throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where} on ${device}: ${reason}`, { file: source.path, fix, cause: e });
   }
   const inputShape = checkIo(card, session, where);
   const info: EngineInfo = { engine: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common, backend: PROVIDERS[device as Exclude<Device, 'wasm'>].ep, device, threads: opts.threads ?? 0 };
