@@ -1,6 +1,7 @@
 /** `bench demo`: the whole path on a generated AffectNet-layout corpus and bundled models; nothing to download. */
 import type { Command } from 'commander';
 import { action, printJson } from '../output.js';
+import { textTable } from '../text-table.js';
 import { parseCount } from '../parse.js';
 
 export function register(program: Command): void {
@@ -26,7 +27,7 @@ Examples:
         const log = opts.json ? undefined : (line: string) => process.stderr.write(`demo: ${line}\n`);
         const demo = await runDemo({ dir: opts.dir, perClass: opts.perClass, log });
         if (opts.json) {
-          printJson({ evals: demo.evals, latency: demo.latency.map(({ samplesMs: _s, ...r }) => r) });
+          printJson({ faults: demo.faults, evals: demo.evals, latency: demo.latency.map(({ samplesMs: _s, ...r }) => r) });
           return;
         }
         process.stdout.write(
@@ -41,6 +42,15 @@ Examples:
             '## Latency',
             '',
             demo.latencyTable,
+            '',
+            '## Faults planted in the corpus, and how the run counted them',
+            '',
+            textTable(
+              ['planted', 'CSV line', 'counted as', 'items counted'],
+              demo.faults.map((f) => [f.planted, f.row === undefined ? '-' : String(f.row), f.reason, String(f.counted)]),
+            ),
+            '',
+            'Each is counted under its reason in the run record\'s coverage, never dropped silently.',
             '',
             `Corpus: ${demo.corpusRoot}   Run records: ${demo.runsDir}`,
             'Next: `bench models` lists the zoo; `bench pull NAME` fetches weights; `bench eval` runs a real corpus.',
