@@ -53,9 +53,16 @@ test('the default output is a readable table, and --group-ci resamples the group
   const r = run(['--csv', preds, '--group-ci', '--resamples', '200', '--level', '0.9']);
   assert.equal(r.exitCode, 0);
   assert.match(r.stdout, /5 items, 3 classes; 90% percentile bootstrap CI, 200 resamples of 3 groups, seed 0/);
-  assert.match(r.stdout, /^accuracy +0\.6000 \[\d\.\d{4}, \d\.\d{4}\]$/m);
-  assert.match(r.stdout, /^sadness +0 +0\.0000 \[/m);
+  // One unit per quantity: rates in percent with one decimal.
+  assert.match(r.stdout, /^Accuracy \(%\) +60\.0 \[\d+\.\d, \d+\.\d\]$/m);
+  assert.match(r.stdout, /^Top-2 accuracy \(%\) +100\.0 \[100\.0, 100\.0\]$/m);
+  assert.match(r.stdout, /^sadness +0 +0\.0 \[/m);
   assert.match(r.stdout, /^anger +2 +1 +0$/m);
+  // Confusion headers are the full class names.
+  assert.match(r.stdout, /^ +anger +happiness +sadness$/m);
+
+  const two = run(['--csv', preds, '--resamples', '0', '--percent-decimals', '2']);
+  assert.match(two.stdout, /^Accuracy \(%\) +60\.00$/m);
 });
 
 test('--classes fixes the class list (indices accepted) and --resamples 0 drops the CIs', () => {
