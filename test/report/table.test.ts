@@ -119,6 +119,7 @@ test('latency table in Markdown: replica and short runs marked, published latenc
       '|enet_b2_8 (replica) (short run)|onnxruntime-node 1.30.0|cpu|2|1|25.00|30.00|37.50|27.50 ± 2.50|36.4|-|',
       '',
       'Latency of one engine call in ms (percentiles and mean ± sd over the timed calls after warm-up); items/s = throughput; pub. = published latency.',
+      "- Host: Test CPU, 4 cores, linux, Node v20.0.0; Threads is the engine's intra-op thread count (auto = the engine's default).",
       '- (replica) rows time a random-weight copy of the architecture: same graph and cost, latency only.',
       '- (short run) rows stopped at the maximum duration before the minimum duration and run count were met: runs/l-b2-replica.json.',
       "- Published latencies (measured on the source's hardware, not comparable one to one): HSEmotion README (Samsung Fold 3).",
@@ -132,6 +133,7 @@ test('latency table in LaTeX (no float) and CSV', () => {
   assert.equal(
     toLatex(table, { float: false }),
     [
+      "% Host: Test CPU, 4 cores, linux, Node v20.0.0; Threads is the engine's intra-op thread count (auto = the engine's default).",
       '% (replica) rows time a random-weight copy of the architecture: same graph and cost, latency only.',
       '% (short run) rows stopped at the maximum duration before the minimum duration and run count were met: runs/l-b2-replica.json.',
       "% Published latencies (measured on the source's hardware, not comparable one to one): HSEmotion README (Samsung Fold 3).",
@@ -195,4 +197,17 @@ test('Markdown escapes pipes in cells; LaTeX escapes captions and group headers'
     ].join('\n'),
   );
   assert.equal(toCsv(table), '');
+});
+
+test('latency runs from two hosts: a Host column instead of the host note', () => {
+  const runs = fixtureRuns().map((run) =>
+    run.file === 'runs/l-b2-replica.json' ? { ...run, record: { ...run.record, provenance: { ...run.record.provenance, host: { cpu: 'Other CPU', cores: 16, memGiB: 64, platform: 'darwin', node: 'v22.0.0' } } } } : run,
+  );
+  const table = latencyTable(runs);
+  assert.ok(table.columns.some((c) => c.title === 'Host'));
+  assert.deepEqual(
+    table.rows.map((r) => r.Host),
+    ['Test CPU, 4 cores, linux, Node v20.0.0', 'Other CPU, 16 cores, darwin, Node v22.0.0'],
+  );
+  assert.ok(!table.notes.some((n) => n.startsWith('Host:')));
 });

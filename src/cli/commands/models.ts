@@ -7,6 +7,7 @@ import type { ModelCard } from '../../models/card.js';
 import type { WeightsLookup } from '../../models/weights.js';
 import { action, printJson } from '../output.js';
 import { textTable } from '../text-table.js';
+import { formatMetric, publishedToRecordScale } from '../../report/format.js';
 
 interface ModelsCliOptions {
   zoo?: string;
@@ -55,13 +56,18 @@ async function runModels(name: string | undefined, opts: ModelsCliOptions): Prom
     printJson({ cacheDir: cacheDir(), models: rows });
     return;
   }
+  // Fits 100 columns: the class count is in `heads`, the weights status is one word (the JSON and
+  // `bench models NAME` have the details).
   const table = textTable(
-    ['name', 'format', 'input', 'classes', 'heads', 'AffectNet-8', 'AffectNet-7', 'weights'],
-    rows.map((r) => [r.name, r.format, r.input, String(r.classes.length), r.heads, pct(r.published.affectnet8), pct(r.published.affectnet7), r.weights.status]),
+    ['name', 'format', 'input', 'heads', 'AN-8', 'AN-7', 'weights'],
+    rows.map((r) => [r.name, r.format, r.input, r.heads, pct(r.published.affectnet8), pct(r.published.affectnet7), r.weights.word]),
   );
   process.stdout.write(
     `${table}\n\nweights cache: ${cacheDir()}\n` +
-      'AffectNet-8/7: published accuracy (%). `bench pull NAME` fetches missing weights; `bench models NAME` shows a card.\n',
+      'AN-8, AN-7: published AffectNet-8/-7 accuracy (%).\n' +
+      'weights: verified = the sha256 is the published one; MISMATCH = it is not; present, bundled = none\n' +
+      'is published (the file\'s own sha256 goes into every run record).\n' +
+      '`bench pull NAME` fetches missing weights; `bench models NAME` shows a card in full.\n',
   );
 }
 
@@ -85,10 +91,11 @@ async function summarise(card: ModelCard, lookup: WeightsLookup) {
 
 /** One word for the table plus the details for JSON. */
 function weightsSummary(card: ModelCard, lookup: WeightsLookup) {
-  if (lookup.status === 'missing') return { status: 'missing', path: null, source: null, sha256: null, verified: null, searched: lookup.searched };
+  if (lookup.status === 'missing') return { status: 'missing', word: 'missing', path: null, source: null, sha256: null, verified: null, searched: lookup.searched };
   const status =
     lookup.verified === true ? 'verified' : lookup.verified === false ? 'CHECKSUM MISMATCH' : card.weights.format === 'torch-pt' ? 'present (.pt: export it)' : lookup.source === 'bundled' ? 'bundled (no published sha256)' : 'present (no published sha256)';
-  return { status, path: lookup.path, source: lookup.source, sha256: lookup.sha256, verified: lookup.verified };
+  const word = lookup.verified === true ? 'verified' : lookup.verified === false ? 'MISMATCH' : card.weights.format === 'torch-pt' ? '.pt: export' : lookup.source === 'bundled' ? 'bundled' : 'present';
+  return { status, word, path: lookup.path, source: lookup.source, sha256: lookup.sha256, verified: lookup.verified };
 }
 
 /** `8 logits+VA+emb1280`. */
@@ -102,7 +109,7 @@ function describeHeads(card: ModelCard): string {
   return s;
 }
 
-const pct = (v: number | null) => (v === null ? '-' : String(v));
+const pct = (v: number | null) => (v === null ? '-' : formatMetric('accuracy', publishedToRecordScale('accuracy', v)));
 
 function formatCard(card: ModelCard, lookup: WeightsLookup): string {
   const { weights, input, heads } = card;
