@@ -42,3 +42,16 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     }
   };
 }
+
+/**
+ * What a command wrote to a file, on stderr (stdout stays for the data): `wrote t.csv (12 rows)`.
+ * `rows` is what the file holds: the long data rows for CSV, the table's rows for Markdown and LaTeX.
+ */
+export function printWrote(file: string, rows: number, unit = 'row'): void {
+  process.stderr.write(`wrote ${file} (${rows} ${unit}${rows === 1 ? '' : 's'})\n`);
+}
+
+/** The rows a rendered table file holds: data rows for CSV (one per run and metric), display rows otherwise. */
+export function rowsWritten(format: string, table: { rows: readonly unknown[]; data: readonly unknown[] }): number {
+  return format === 'csv' ? table.data.length : table.rows.length;
+}

@@ -62,3 +62,20 @@ test('--help is not an error: exit 0, the help on stdout', async () => {
   assert.match(ran.stdout, /^Usage: bench eval \[options\]/);
   assert.equal(ran.stderr, '');
 });
+
+test('printWrote and rowsWritten: a CSV reports its long data rows, other formats their display rows', async () => {
+  const { printWrote, rowsWritten } = await import('../../src/cli/output.js');
+  const table = { rows: [{}, {}], data: [{}, {}, {}, {}, {}] };
+  assert.equal(rowsWritten('csv', table), 5);
+  assert.equal(rowsWritten('markdown', table), 2);
+  let err = '';
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    printWrote('t.csv', 1);
+    printWrote('t.csv', 5);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(err, 'wrote t.csv (1 row)\nwrote t.csv (5 rows)\n');
+});
