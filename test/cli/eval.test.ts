@@ -172,3 +172,21 @@ test('the label map is checked before the model is opened: a protocol the corpus
   assert.equal(device.code, 2, device.stderr);
   assert.equal((JSON.parse(device.stdout) as { error: { code: string } }).error.code, 'DEVICE_UNAVAILABLE');
 });
+
+test('--min-face counts a tiny face under face-too-small in coverage; without it the same item is scored', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const [a, b, c] = fx.items.filter((i) => !fx.truncated.includes(i.id));
+  const manifest = join(root, 'faces.csv');
+  await writeFile(manifest, ['path,label,x,y,width,height,id', `${a.path},${a.label},0,0,1,1,tiny`, `${b.path},${b.label},,,,,b`, `${c.path},${c.label},,,,,c`, ''].join('\n'));
+  const args = (...extra: string[]) => ['eval', '-m', TINY_MODEL, '--dataset', 'csv', '--manifest', manifest, '--root', corpusRoot, '--store-dir', join(root, 'p-min-face'), '--resamples', '0', '--workers', '1', '--no-save', '--json', ...extra];
+  const withMin = await runBenchCli(args('--min-face', '8'), { env });
+  assert.equal(withMin.code, 0, withMin.stderr);
+  const r = JSON.parse(withMin.stdout) as EvalRunRecord;
+  assert.deepEqual(r.coverage!.skippedByReason, { 'face-too-small': 1 });
+  assert.equal(r.coverage!.scored, 2);
+  const without = JSON.parse((await runBenchCli(args(), { env })).stdout) as EvalRunRecord;
+  assert.deepEqual(without.coverage!.skippedByReason, {});
+  assert.equal(without.coverage!.scored, 3);
+  // Different preprocessing, different prediction stores.
+  assert.notEqual(r.predictionStore, without.predictionStore);
+});

@@ -26,6 +26,7 @@ export interface EvalCliOptions {
   level: number;
   seed: number;
   groupCi?: boolean;
+  minFace?: number;
   storeDir: string;
   out: string;
   save: boolean;
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--level <p>', 'confidence level', parseProbability, 0.95)
     .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
     .option('--group-ci', 'resample whole groups (clips, actors) instead of items')
+    .option('--min-face <px>', 'skip faces whose crop is smaller than this on its shorter side, counted as face-too-small (default: no minimum)', parseCount)
     .option('--store-dir <dir>', 'prediction store', 'results/predictions')
     .option('--out <dir>', 'directory for run records', 'results/runs')
     .option('--no-save', 'do not write a run record')
@@ -118,6 +120,7 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
       batchSize: opts.batch,
       workers,
       storeDir: opts.storeDir,
+      minFacePx: opts.minFace,
       protocol,
       missing: opts.missing,
       ci: { resamples: opts.resamples, level: opts.level, seed: opts.seed, groups: opts.groupCi },
