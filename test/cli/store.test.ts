@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../../src/bench/store.js';
-import { planPrune, summariseStores } from '../../src/bench/store/list.js';
+import { lastWrittenStoreSync, planPrune, summariseStores } from '../../src/bench/store/list.js';
 import { sha256 } from '../../src/util/hash.js';
 import { fixtureKey, fixtureRecord } from '../bench/store-fixture.js';
 import { runBenchCli } from '../bench/tiny-model.js';
@@ -98,4 +98,12 @@ test('a run record that is not JSON stops the prune: it cannot tell what that re
   assert.equal(ran.code, 2);
   assert.match(ran.stderr, /broken\.json is not valid JSON, so the stores it references are unknown/);
   assert.ok(existsSync(current));
+});
+
+test('lastWrittenStoreSync (what the Ctrl-C of eval reports): the store of that model, corpus and split written last, and its records on disk', async () => {
+  const root = await tempDir('store-last');
+  const { baseDir, current } = await makeStores(root);
+  assert.deepEqual(lastWrittenStoreSync(baseDir, { model: 'enet_b0_8_best_vgaf', corpus: 'affectnet', split: 'val' }), { dir: current, items: 3 });
+  assert.equal(lastWrittenStoreSync(baseDir, { model: 'enet_b0_8_best_vgaf', corpus: 'affectnet', split: 'train' }), null);
+  assert.equal(lastWrittenStoreSync(join(root, 'nowhere'), { model: 'x', corpus: 'y', split: 'z' }), null);
 });

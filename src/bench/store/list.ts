@@ -4,7 +4,7 @@
  * globs find both: `summariseStores` says which is which (and which one a newer store of the same model,
  * corpus and split supersedes), and `pruneStores` removes the stores no run record points at.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BenchError } from '../../errors.js';
@@ -151,6 +151,38 @@ export function planPrune(stores: readonly StoreSummary[]): PrunePlan {
     else plan.remove.push(s);
   }
   return plan;
+}
+
+/**
+ * The store of (model, corpus, split) written last under `storeDir`, and the whole records on disk, read
+ * synchronously: for a Ctrl-C handler, which must answer before the process exits while the engine keeps
+ * the event loop busy. Null when there is none.
+ */
+export function lastWrittenStoreSync(storeDir: string, of: { model: string; corpus: string; split: string }): { dir: string; items: number } | null {
+  let best: { dir: string; file: string; mtime: number } | null = null;
+  let names: string[];
+  try {
+    names = readdirSync(storeDir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const dir = join(storeDir, name);
+    try {
+      const key = (JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { key?: { model?: { name?: string }; dataset?: { corpus?: string; split?: string } } }).key;
+      if (key?.model?.name !== of.model || key.dataset?.corpus !== of.corpus || key.dataset?.split !== of.split) continue;
+      const file = join(dir, PREDICTIONS_FILE);
+      const mtime = statSync(file).mtimeMs;
+      if (!best || mtime > best.mtime) best = { dir, file, mtime };
+    } catch {
+      // not a store, or one with no records yet
+    }
+  }
+  if (!best) return null;
+  const bytes = readFileSync(best.file);
+  let items = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) items++;
+  return { dir: best.dir, items };
 }
 
 /**

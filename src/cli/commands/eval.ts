@@ -100,16 +100,17 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: 'images', quiet: opts.json });
   // Ctrl-C: say what the prediction store kept and that the same command resumes, then exit as Node would.
   const { catchInterrupt } = await import('../interrupt.js');
+  const { lastWrittenStoreSync } = await import('../../bench/store/list.js');
   const interrupt = catchInterrupt(() => {
     progress.stop('interrupted');
-    void savedItems(opts.storeDir, card.name, corpus.name, corpus.split).then((found) => {
-      process.stderr.write(
-        found
-          ? `interrupted: ${found.items} of ${corpus.samples.length} items saved in ${found.dir}; run the same command again to resume (saved items are not run again)\n`
-          : `interrupted before any prediction was saved; run the same command again to start over\n`,
-      );
-      process.kill(process.pid, 'SIGINT');
-    });
+    // Synchronously: the engine keeps the event loop busy, and the process ends right after.
+    const found = lastWrittenStoreSync(opts.storeDir, { model: card.name, corpus: corpus.name, split: corpus.split });
+    process.stderr.write(
+      found && found.items > 0
+        ? `interrupted: ${found.items} of ${corpus.samples.length} items saved in ${found.dir}; run the same command again to resume (saved items are not run again)\n`
+        : `interrupted before any prediction was saved; run the same command again to start over\n`,
+    );
+    process.kill(process.pid, 'SIGINT'); // the listener is gone: Node's default, exit 130
   });
   let record;
   let note: string | undefined;
@@ -143,16 +144,3 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   else process.stdout.write(formatEvalReport(record, file) + '\n');
 }
 
-/** The store this run writes (same model, corpus and split, most recently written) and its items on disk. */
-async function savedItems(storeDir: string, model: string, corpus: string, split: string): Promise<{ dir: string; items: number } | null> {
-  const { summariseStores } = await import('../../bench/store/list.js');
-  const { stat } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const mine = (await summariseStores({ storeDir, runs: [] })).filter((s) => s.model === model && s.corpus === corpus && s.split === split);
-  let best: { dir: string; items: number; mtime: number } | null = null;
-  for (const s of mine) {
-    const mtime = (await stat(join(s.dir, 'predictions.jsonl')).catch(() => null))?.mtimeMs ?? 0;
-    if (!best || mtime > best.mtime) best = { dir: s.dir, items: s.items, mtime };
-  }
-  return best && { dir: best.dir, items: best.items };
-}
