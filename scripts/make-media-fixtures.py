@@ -84,11 +84,11 @@ TENSORS = [
     ('chelsea-full-112-cv2-mbf', 'chelsea-full-112', 'cv2',
      dict(scale=1 / 255, mean=[0.5, 0.5, 0.5], std=[0.5, 0.5, 0.5], colorOrder='RGB', layout='NCHW',
           style='hsemotion-onnx')),
-    # mobilenet_7.h5 (corpora.md 6.4): RGB, 0..255, x[..., c] -= mean[c], NHWC.
+    # mobilenet_7.h5 (docs/corpora.md §6.4): RGB, 0..255, x[..., c] -= mean[c], NHWC.
     ('astronaut-full-224-cv2-mobilenet7', 'astronaut-full-224', 'cv2',
      dict(scale=1, mean=[103.939, 116.779, 123.68], std=[1, 1, 1], colorOrder='RGB', layout='NHWC',
           style='keras')),
-    # EMO-AffectNet VGGFace2 (corpora.md 4.3): flip to BGR, subtract (B, G, R) means, NHWC.
+    # EMO-AffectNet VGGFace2 (docs/corpora.md §4.3): flip to BGR, subtract (B, G, R) means, NHWC.
     ('chelsea-edge-224-cv2-vggface2', 'chelsea-edge-224', 'cv2',
      dict(scale=1, mean=[91.4953, 103.8827, 131.0912], std=[1, 1, 1], colorOrder='BGR', layout='NHWC',
           style='keras')),

@@ -14,6 +14,8 @@ export type BenchErrorCode =
   | 'DEVICE_UNAVAILABLE'
   | 'DOWNLOAD_FAILED'
   | 'BAD_INPUT'
+  /** A command-line option or argument the parser rejects (bad value, unknown or missing option). */
+  | 'BAD_OPTION'
   | 'BAD_CSV'
   | 'BAD_LAYOUT'
   | 'UNSUPPORTED_LAYER'

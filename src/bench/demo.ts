@@ -47,7 +47,29 @@ export interface DemoResult {
   accuracyTable: string;
   latencyTable: string;
   runsDir: string;
+  /** The faults planted in the corpus, and how many items the first eval counted under each one's reason. */
+  faults: DemoFault[];
 }
+
+export interface DemoFault {
+  /** What was planted, in words. */
+  planted: string;
+  /** The skip reason it must be counted under. */
+  reason: string;
+  /** Its line in the CSV list, when it has one. */
+  row?: number;
+  /** Items the run record counts under `reason` (skipped or excluded). */
+  counted: number;
+}
+
+const FAULT_WORDS: Record<string, string> = {
+  'malformed-row': 'a CSV row with a broken field',
+  'missing-file': 'a listed image that was never written',
+  'expression-none': 'an item with expression 8 (None), not an emotion',
+  'expression-uncertain': 'an item with expression 9 (Uncertain)',
+  'expression-no-face': 'an item with expression 10 (No-Face)',
+  'decode-failed': 'a JPEG cut in half',
+};
 
 /** The bundled model the demo evaluates, and the replica it times beside it. */
 export const DEMO_MODEL = 'faceapi_expression';
@@ -61,7 +83,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   await mkdir(dir, { recursive: true });
 
   log(`writing a demo corpus in AffectNet's official layout to ${corpusRoot}`);
-  await writeAffectNetFixture({
+  const fixture = await writeAffectNetFixture({
     dir: corpusRoot,
     layout: 'csv',
     perClass: opts.perClass ?? 12,
@@ -136,7 +158,15 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   for (const r of latency) await saveRunRecord(runsDir, r);
 
   const runs = await loadRunRecords(runsDir);
+  const val = fixture.splits.val!;
+  const coverage = evals[0].coverage;
+  const counted = (reason: string) => (coverage?.skippedByReason[reason] ?? 0) + (coverage?.excluded?.[reason] ?? 0);
+  const faults: DemoFault[] = [
+    ...val.skipped.map((f) => ({ planted: FAULT_WORDS[f.reason] ?? f.reason, reason: f.reason, ...(f.row !== undefined ? { row: f.row } : {}), counted: counted(f.reason) })),
+    ...val.truncated.map(() => ({ planted: FAULT_WORDS['decode-failed'], reason: 'decode-failed', counted: counted('decode-failed') })),
+  ];
   return {
+    faults,
     corpusRoot,
     videoRoot,
     evals,

@@ -23,6 +23,16 @@ export interface LatencyOptions {
   seed?: number;
   /** Called after every timed run with the number done so far (for progress bars). */
   onProgress?: (done: number, elapsedMs: number) => void;
+  /** Stops the run between two engine calls (Ctrl-C): the promise rejects with a LatencyAborted. No default. */
+  signal?: AbortSignal;
+}
+
+/** A run stopped by its signal: no statistics, since a cut-short distribution is not a result. */
+export class LatencyAborted extends Error {
+  constructor(readonly timedRuns: number) {
+    super(`latency run stopped after ${timedRuns} timed calls`);
+    this.name = 'LatencyAborted';
+  }
 }
 
 export interface LatencyResult extends LatencyStats {
@@ -57,16 +67,24 @@ export async function measureLatency(engine: Engine, opts: LatencyOptions = {}):
   const maxDurationMs = Math.max(opts.maxDurationMs ?? 60000, 0);
   const input = syntheticInput(engine, batchSize, opts.seed ?? 0);
 
+  const stopIfAborted = (timed: number) => {
+    if (opts.signal?.aborted) throw new LatencyAborted(timed);
+  };
+  stopIfAborted(0);
   let t0 = performance.now();
   await engine.run(input);
   const firstRunMs = performance.now() - t0;
-  for (let i = 0; i < warmupRuns; i++) await engine.run(input);
+  for (let i = 0; i < warmupRuns; i++) {
+    stopIfAborted(0);
+    await engine.run(input);
+  }
 
   const samplesMs: number[] = [];
   const start = performance.now();
   let elapsed = 0;
   // At least one timed call, so even a zero budget yields statistics (marked invalid).
   while (samplesMs.length === 0 || ((elapsed < minDurationMs || samplesMs.length < minRuns) && elapsed < maxDurationMs)) {
+    stopIfAborted(samplesMs.length);
     t0 = performance.now();
     await engine.run(input);
     const t1 = performance.now();

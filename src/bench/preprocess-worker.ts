@@ -17,6 +17,8 @@ export interface PreprocessTask {
   box?: Box;
   spec: InputSpec;
   margin?: number;
+  /** See PreprocessOptions.minFacePx. */
+  minFacePx?: number;
 }
 
 export type PreprocessReply = { ok: true; tensor: Float32Array } | { ok: false; reason: string; detail?: string };
@@ -35,7 +37,7 @@ export default function preprocessTask(task: PreprocessTask): Promise<Preprocess
 }
 
 async function preprocessOne(task: PreprocessTask): Promise<PreprocessReply> {
-  const result = await preprocess({ path: task.path, box: task.box }, task.spec, { margin: task.margin });
+  const result = await preprocess({ path: task.path, box: task.box }, task.spec, { margin: task.margin, minFacePx: task.minFacePx });
   if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
   return { ok: true, tensor: result.tensor };
 }

@@ -31,6 +31,8 @@ export interface RunnerOptions {
   storeDir?: string;
   /** Relative margin around the face box. Default 0 (the published protocols crop without margin). */
   margin?: number;
+  /** Smallest face (shorter side of the crop, px); smaller ones are counted as face-too-small. Default: none. */
+  minFacePx?: number;
   /**
    * How the prediction store writes: records buffered per write (default 256), the longest a record
    * waits (default 2000 ms), fsync (default true). Small values make a crash lose less work.
@@ -79,12 +81,12 @@ export function defaultSplit(cores = availableParallelism(), workers = Math.max(
 }
 
 /** The store key: everything that changes the per-item outputs (not the protocol: that is applied when scoring). */
-export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number): StoreKey {
+export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number, minFacePx?: number): StoreKey {
   return {
     model: { name: opened.card.name, sha256: opened.weights.sha256, replica: opened.weights.replica },
     dataset: { corpus: corpus.name, split: corpus.split, manifestSha256: corpus.manifestSha256 },
     classes: { corpus: [...corpus.classes], model: [...opened.card.classes] },
-    preprocessing: { ...describePreprocessing(opened.card.input), margin },
+    preprocessing: { ...describePreprocessing(opened.card.input, { minFacePx }), margin },
     // Protocols are applied when scoring, so one store serves AffectNet-8 and -7 alike.
     labelMap: null,
     extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend },
@@ -139,7 +141,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
   const { card, engine } = opened;
   const classIndex = new Map(corpus.classes.map((c, i) => [c, i] as const));
 
-  const store = await openStore({ ...opts.storeOptions, baseDir: opts.storeDir ?? 'results/predictions', key: storeKey(opened, corpus, margin) });
+  const store = await openStore({ ...opts.storeOptions, baseDir: opts.storeDir ?? 'results/predictions', key: storeKey(opened, corpus, margin, opts.minFacePx) });
   const todo = corpus.samples.filter((s) => !store.done.has(s.id));
   const reused = corpus.samples.length - todo.length;
   const progress: RunnerProgress = { done: reused, total: corpus.samples.length, skipped: 0, reused };
@@ -186,7 +188,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
         inflight.push(Promise.resolve({ ok: false, reason: 'unsupported-source', detail: `source kind ${s.source.kind}` }));
         return;
       }
-      inflight.push(pool.run({ path: s.source.path, box: s.source.box, spec: card.input, margin }));
+      inflight.push(pool.run({ path: s.source.path, box: s.source.box, spec: card.input, margin, minFacePx: opts.minFacePx }));
     };
     while (next < todo.length && inflight.length < queueDepth) submit();
     for (let i = 0; i < todo.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * AffectNet's label coding (corpora.md §1.1): expression ids 0..7 are the eight emotions, 8..10 are
+ * AffectNet's label coding (docs/corpora.md §1.1): expression ids 0..7 are the eight emotions, 8..10 are
  * None / Uncertain / No-Face and never evaluated. Shared by the loader, the fixture and the protocols.
  */
 import type { Emotion } from './emotions.js';

@@ -1,5 +1,5 @@
 /**
- * AffectNet in the three layouts that exist (corpora.md §1):
+ * AffectNet in the three layouts that exist (docs/corpora.md §1):
  * - `csv`: the official release, `Manually_Annotated_file_lists/{training,validation}.csv` +
  *   `Manually_Annotated_Images/`. The header row is detected (validation.csv usually lacks it), columns are
  *   found by name when it is there. Ids 8/9/10 are skipped under their own reasons, a face box with a

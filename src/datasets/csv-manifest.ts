@@ -1,11 +1,14 @@
 /**
  * Generic corpus: a CSV manifest listing images, so RAF-DB, FER-2013 (exported to images) or a lab's own
- * set runs without new code. Columns: `path,label[,x,y,width,height][,group]`.
+ * set runs without new code. Columns: `path,label[,x,y,width,height][,group][,id]`.
  *
  * - Header: detected when the first row starts with `path` or names both `path` and `label`; columns are then found by
  *   name (any order, case-insensitive, extra columns ignored). Without a header the columns are positional and their set is read off the first
  *   row's field count (2, 3, 6 or 7).
  * - Paths are relative to `root` (default: the manifest's folder); one that leaves the root is refused.
+ * - Item ids: the path relative to the root (POSIX slashes), unless the header has an `id` column, whose
+ *   value (trimmed) is then the id of every row, so several faces (boxes) of one image are separate items.
+ *   An empty id is a malformed row; a repeated id is a `duplicate-id` skip either way.
  * - Labels go through the user label map, then the canonical synonyms; an unknown label is a counted skip
  *   with its line, never a stop. The box is optional per row (all four fields or none).
  */
@@ -40,7 +43,8 @@ export interface CsvManifestOptions {
   concurrency?: number;
 }
 
-const COLUMNS = ['path', 'label', 'x', 'y', 'width', 'height', 'group'] as const;
+// `id` is read from a header only: positional manifests keep their 2, 3, 6 or 7 columns.
+const COLUMNS = ['path', 'label', 'x', 'y', 'width', 'height', 'group', 'id'] as const;
 type Column = (typeof COLUMNS)[number];
 const POSITIONAL: Record<number, readonly Column[]> = {
   2: ['path', 'label'],
@@ -61,7 +65,7 @@ function columnsFromHeader(fields: string[], file: string): { index: Partial<Rec
     throw new BenchError('BAD_CSV', `manifest header '${fields.join(',')}' lacks ${index.label === undefined ? "a 'label' column" : 'some of x, y, width, height'}`, {
       file,
       row: 1,
-      fix: 'use the columns path,label[,x,y,width,height][,group] (box columns all four or none)',
+      fix: 'use the columns path,label[,x,y,width,height][,group][,id] (box columns all four or none)',
     });
   }
   return { index, count: fields.length };
@@ -123,14 +127,15 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
       return i === undefined ? undefined : f[i];
     };
     const listed = (col('path') ?? '').trim();
-    const id = listed || `line ${rec.line}`;
+    const givenId = columns.index.id === undefined ? undefined : (col('id') ?? '').trim();
+    const id = givenId || listed || `line ${rec.line}`;
     if (f.length !== columns.count) {
       skips.add('malformed-row', id, { ...where, detail: `expected ${columns.count} fields, found ${f.length}` });
       continue;
     }
     const rawLabel = (col('label') ?? '').trim();
-    if (listed === '' || rawLabel === '') {
-      skips.add('malformed-row', id, { ...where, detail: listed === '' ? 'empty path' : 'empty label' });
+    if (listed === '' || rawLabel === '' || givenId === '') {
+      skips.add('malformed-row', id, { ...where, detail: listed === '' ? 'empty path' : rawLabel === '' ? 'empty label' : 'empty id (the manifest has an id column)' });
       continue;
     }
 
@@ -165,7 +170,7 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
     }
     const group = (col('group') ?? '').trim();
     samples.push({
-      id: relativePosix(root, at.abs),
+      id: givenId ?? relativePosix(root, at.abs),
       corpus: name,
       split,
       label: resolved.label,

@@ -38,6 +38,9 @@ const SYNONYMS: Record<string, Emotion> = {
   neu: 'neutral',
 };
 
+/** Every spelling toEmotion reads (canonical names and synonyms), for did-you-mean suggestions. */
+export const EMOTION_SPELLINGS: readonly string[] = Object.keys(SYNONYMS);
+
 /** Maps a label as corpora and models spell it ("Happy", "ANG", "fearful") to the canonical name, or undefined. */
 export function toEmotion(name: string): Emotion | undefined {
   return SYNONYMS[name.trim().toLowerCase()];

@@ -49,10 +49,10 @@ export function describeDecoder(opts: DecodeOptions = {}): string {
 /** Wrap raw RGB bytes (e.g. an ffmpeg rgb24 frame) as an image, checking the length. */
 export function rgbImage(data: Uint8Array, width: number, height: number): RgbImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new BenchError('BAD_INPUT', `image size ${width}x${height} is not a positive integer size`);
+    throw new BenchError('BAD_INPUT', `image size ${width}x${height} is not a positive integer size`, { fix: 'pass the frame\'s width and height in pixels (whole numbers ≥ 1)' });
   }
   if (data.length !== width * height * 3) {
-    throw new BenchError('BAD_INPUT', `RGB image ${width}x${height} needs ${width * height * 3} bytes, got ${data.length}`);
+    throw new BenchError('BAD_INPUT', `RGB image ${width}x${height} needs ${width * height * 3} bytes, got ${data.length}`, { fix: 'pass packed rgb24 bytes (ffmpeg -pix_fmt rgb24), 3 per pixel, no row padding' });
   }
   return { data, width, height };
 }

@@ -14,7 +14,7 @@ import { cropRect, fullRect, type PixelRect } from './crop.js';
 import { decodeImage, describeDecoder, type DecodeOptions, type RgbImage } from './image.js';
 import { normalizeInto } from './normalize.js';
 import { RESIZE_KERNELS, resizeRgb, resizeRgbFloat, type ResizeKernel } from './resize.js';
-import { type MediaResult } from './skip.js';
+import { mediaSkip, type MediaResult } from './skip.js';
 
 /** An image file, or pixels already decoded (a video frame, a detector's input), with an optional face box. */
 export type ImageSource = { path: string; box?: Box } | { image: RgbImage; box?: Box };
@@ -24,6 +24,12 @@ export interface PreprocessOptions {
   margin?: number;
   /** Decoder settings for `{ path }` sources. */
   decode?: DecodeOptions;
+  /**
+   * Smallest face, in pixels of the crop's shorter side (the box after margin and clipping, or the whole
+   * image without a box); a smaller one is skipped as `face-too-small`. Default: no minimum. A 1×1 box
+   * would otherwise be upsampled to the input size and scored like any face.
+   */
+  minFacePx?: number;
 }
 
 /** What happened to one item, for the prediction record and debugging. */
@@ -111,6 +117,9 @@ export function preprocessImageInto(
     const c = cropRect(box, image.width, image.height, { margin: opts.margin });
     if (!c.ok) return c;
     ({ rect, clipped } = c);
+  }
+  if (opts.minFacePx !== undefined && Math.min(rect.width, rect.height) < opts.minFacePx) {
+    return mediaSkip('face-too-small', `the face is ${rect.width}x${rect.height} px, smaller than the minimum of ${opts.minFacePx} px (--min-face)`);
   }
   const n = tensorLength(spec);
   // The pixels the kernel resizes: the crop in place, or a zero-padded square copy of it.
@@ -200,7 +209,7 @@ export const FITS: Record<Fit, string> = {
 /** The preprocessing as the run record states it. */
 export interface PreprocessingDescription {
   decoder: string;
-  crop: { margin: number; rounding: string; outside: string };
+  crop: { margin: number; rounding: string; outside: string; minFacePx?: number; tooSmall?: string };
   /** How a non-square crop is made square before resizing. */
   fit: { mode: Fit; reference: string };
   resize: { kernel: ResizeKernel; reference: string; width: number; height: number };
@@ -219,6 +228,8 @@ export function describePreprocessing(spec: InputSpec, opts: PreprocessOptions =
       margin: opts.margin ?? 0,
       rounding: 'box coordinates truncated toward zero (Python int()); margin = round(margin * w) px per side',
       outside: 'clipped to the image; a box with nothing inside is skipped as box-outside-image',
+      // Only when set, so the description (and every store key) of a run without it stays as it was.
+      ...(opts.minFacePx !== undefined ? { minFacePx: opts.minFacePx, tooSmall: 'a crop whose shorter side is below minFacePx is skipped as face-too-small' } : {}),
     },
     fit: { mode: spec.fit ?? 'stretch', reference: FITS[spec.fit ?? 'stretch'] },
     resize: { kernel: spec.resize, reference: RESIZE_KERNELS[spec.resize], width: spec.size, height: spec.size },

@@ -10,7 +10,9 @@ export type MediaSkipReason =
   /** Not an image, corrupt, or truncated. */
   | 'decode-failed'
   /** The face box is empty, not finite, or lies entirely outside the image. */
-  | 'box-outside-image';
+  | 'box-outside-image'
+  /** The face crop is narrower or shorter than the run's minimum face size (`--min-face`, off by default). */
+  | 'face-too-small';
 
 export interface MediaSkip {
   ok: false;

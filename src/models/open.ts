@@ -82,7 +82,7 @@ async function openPublished(card: ModelCard, opts: OpenModelOptions): Promise<O
   const format = formatOf(card, opts.weightsPath);
   if (format === 'torch-pt') {
     throw new BenchError('UNSUPPORTED_FORMAT', `${card.name} is published as a PyTorch file (${card.weights.name}), which neither engine can run`, {
-      fix: `${card.exportHint ?? 'export it to ONNX with torch.onnx.export'}; then pass the .onnx file with --weights, or add --replica to time a random-weight replica`,
+      fix: `${card.exportHint ?? 'export it to ONNX with torch.onnx.export'}; then pass the .onnx file with --weights; for latency only, \`bench --model ${card.name} --replica\` times a random-weight replica`,
     });
   }
   const { requireWeights } = await import('./weights.js');
@@ -90,14 +90,13 @@ async function openPublished(card: ModelCard, opts: OpenModelOptions): Promise<O
   const weights = { file: found.path, sha256: found.sha256, verified: found.verified === true, replica: false, format };
   switch (format) {
     case 'onnx': {
-      // Read once: the stamp check and the session share the bytes. A file our replica builder wrote is a
-      // replica wherever it came from (--weights, models/, the cache): it runs for latency, labelled, and
-      // the runner refuses it for accuracy.
-      const bytes = new Uint8Array(await readFile(found.path));
+      // A file our replica builder wrote is a replica wherever it came from (--weights, models/, the cache):
+      // it runs for latency, labelled, and the runner refuses it for accuracy. The session is created from
+      // the path, so the embedding edit is cached beside the file (embedding-graph.ts) and errors name it.
       const { replicaStamp } = await import('./replicas/replica.js');
-      const stamp = replicaStamp(bytes);
+      const stamp = replicaStamp(new Uint8Array(await readFile(found.path)));
       const { createOnnxEngine } = await import('./engines/onnx.js');
-      const engine = await timed(() => createOnnxEngine(card, { bytes }, opts));
+      const engine = await timed(() => createOnnxEngine(card, { path: found.path, sha256: found.sha256 }, opts));
       return { ...engine, weights: stamp ? { ...weights, replica: true, replicaStamp: stamp, format: 'onnx (replica file)' } : weights };
     }
     case 'keras-h5': {

@@ -154,7 +154,9 @@ export interface RequireWeightsOptions extends ResolveWeightsOptions {
  */
 export async function requireWeights(card: ModelCard, opts: RequireWeightsOptions = {}): Promise<WeightsFound> {
   const found = await resolveWeights(card, opts);
-  const replica = opts.allowReplica ? ', or add --replica to time a random-weight replica (latency only, never accuracy)' : '';
+  // Said as a whole command: `bench eval` has no --replica (replicas are never scored for accuracy).
+  const replicable = opts.allowReplica && (await import('./replicas/replica.js')).canReplicate(card);
+  const replica = replicable ? `; for latency only, \`bench --model ${card.name} --replica\` times a random-weight replica without any download` : '';
   if (found.status === 'missing') {
     if (opts.path) {
       throw new BenchError('WEIGHTS_MISSING', `weights file ${found.searched[0]} does not exist`, {

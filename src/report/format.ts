@@ -21,7 +21,9 @@ export function metricKey(name: string): string {
     .join('_');
 }
 
-const PERCENT = new Set(['accuracy', 'f1_macro', 'f1_weighted', 'uar', 'top1', 'top5', 'war'].map(metricKey));
+const PERCENT = new Set(
+  ['accuracy', 'f1_macro', 'f1_weighted', 'uar', 'top1', 'top5', 'war', 'top2_accuracy', 'top3_accuracy', 'top5_accuracy', 'precision', 'recall', 'f1', 'valence_sagr', 'arousal_sagr'].map(metricKey),
+);
 const MS = new Set(['latency_ms', 'ms'].map(metricKey));
 
 const LABELS: Record<string, string> = {
@@ -33,6 +35,9 @@ const LABELS: Record<string, string> = {
   [metricKey('ccc_arousal')]: 'CCC (arousal)',
   [metricKey('p_mtl')]: 'P_MTL',
   [metricKey('latency_ms')]: 'Latency',
+  [metricKey('top2_accuracy')]: 'Top-2 accuracy',
+  [metricKey('top3_accuracy')]: 'Top-3 accuracy',
+  [metricKey('top5_accuracy')]: 'Top-5 accuracy',
 };
 
 export function metricUnit(metric: string): MetricUnit {
@@ -68,26 +73,40 @@ export function toDisplayScale(metric: string, value: number): number {
   return metricUnit(metric) === 'percent' ? value * 100 : value;
 }
 
-/** Decimals printed per unit: 2 for percent and ms, 3 for raw scores such as CCC. */
-export function metricDecimals(metric: string): number {
-  return metricUnit(metric) === 'raw' ? 3 : 2;
+/**
+ * Decimals printed per unit, the one convention of every printer (eval, score, compare, table): rates
+ * in percent with 1 decimal (a paper's "61.9"), milliseconds with 2, raw scores such as CCC with 3.
+ */
+export const DEFAULT_DECIMALS: Readonly<Record<MetricUnit, number>> = { percent: 1, ms: 2, raw: 3 };
+
+/** How a printer may ask for other precision than the default. */
+export interface FormatOptions {
+  /** Decimals for rates in percent. Default 1 (DEFAULT_DECIMALS.percent). */
+  percentDecimals?: number;
 }
 
-/** A record-scale value as printed: `61.93` for accuracy 0.6193, `0.594` for a CCC. */
-export function formatMetric(metric: string, value: number): string {
-  return fixed(toDisplayScale(metric, value), metricDecimals(metric));
+/** Decimals printed for `metric` (see DEFAULT_DECIMALS). */
+export function metricDecimals(metric: string, opts: FormatOptions = {}): number {
+  const unit = metricUnit(metric);
+  return unit === 'percent' ? (opts.percentDecimals ?? DEFAULT_DECIMALS.percent) : DEFAULT_DECIMALS[unit];
 }
 
-/** A signed difference as printed: `+0.12`, `-1.30` (points for rates). */
-export function formatDiff(metric: string, diff: number): string {
-  const text = formatMetric(metric, diff);
-  return text.startsWith('-') ? text : `+${text}`;
+/** A record-scale value as printed: `61.9` for accuracy 0.6193, `0.594` for a CCC; `n/a` for NaN. */
+export function formatMetric(metric: string, value: number, opts: FormatOptions = {}): string {
+  if (Number.isNaN(value)) return 'n/a';
+  return fixed(toDisplayScale(metric, value), metricDecimals(metric, opts));
 }
 
-/** `61.93 [60.40, 63.40]`, or just `61.93` without an interval. */
-export function formatWithCI(metric: string, value: number, low: number | null, high: number | null): string {
-  const v = formatMetric(metric, value);
-  return low === null || high === null ? v : `${v} [${formatMetric(metric, low)}, ${formatMetric(metric, high)}]`;
+/** A signed difference as printed: `+0.1`, `-1.3` (points for rates). */
+export function formatDiff(metric: string, diff: number, opts: FormatOptions = {}): string {
+  const text = formatMetric(metric, diff, opts);
+  return text.startsWith('-') || text === 'n/a' ? text : `+${text}`;
+}
+
+/** `61.9 [60.4, 63.4]`, or just `61.9` without an interval. */
+export function formatWithCI(metric: string, value: number, low: number | null, high: number | null, opts: FormatOptions = {}): string {
+  const v = formatMetric(metric, value, opts);
+  return low === null || high === null ? v : `${v} [${formatMetric(metric, low, opts)}, ${formatMetric(metric, high, opts)}]`;
 }
 
 /** toFixed without the `-0.00` that rounding tiny negatives produces. */

@@ -12,6 +12,12 @@ import type { TextColumn, TextTable } from './table.js';
 
 const ms = (v: number) => fixed(v, 2);
 
+/** `Intel(R) Xeon(R) Processor, 2 cores, linux 6.1 x64, Node v20.20.2`. */
+export function hostLabel(host: { cpu: string; cores: number; platform?: string; node?: string } | undefined): string {
+  if (!host) return 'unknown host';
+  return [host.cpu, `${host.cores} cores`, host.platform, host.node ? `Node ${host.node}` : undefined].filter(Boolean).join(', ');
+}
+
 /** Builds the table from latency runs (other kinds are ignored); the newest run of each setup is used. */
 export function latencyTable(runs: readonly LoadedRun[]): TextTable {
   const { runs: newest, notes } = selectNewest(runs.filter((r) => r.record.kind === 'latency'));
@@ -21,6 +27,10 @@ export function latencyTable(runs: readonly LoadedRun[]): TextTable {
     .orderby('model', 'replica', 'demo', 'engine', 'version', 'backend', 'device', 'threads', 'batch')
     .objects() as LatencyRow[];
   const hasPublished = rows.some((r) => r.published !== null);
+  // Latency means nothing without the machine: one host goes in a note, several get a column.
+  const hostOf = new Map(newest.map((run) => [run.file, hostLabel(run.record.provenance.host)]));
+  const hosts = [...new Set(rows.map((r) => hostOf.get(r.runFile) ?? 'unknown host'))];
+  const hostColumn = hosts.length > 1;
 
   const columns: TextColumn[] = [
     { title: 'Model', align: 'l' },
@@ -34,6 +44,7 @@ export function latencyTable(runs: readonly LoadedRun[]): TextTable {
     { title: 'mean ± sd (ms)', align: 'r' },
     { title: 'items/s', align: 'r' },
     ...(hasPublished ? [{ title: 'pub. (ms)', align: 'r' } as const] : []),
+    ...(hostColumn ? [{ title: 'Host', align: 'l' } as const] : []),
   ];
   const textRows = rows.map((r) => ({
     Model: modelLabel(r) + (r.valid ? '' : ' (short run)'),
@@ -48,7 +59,9 @@ export function latencyTable(runs: readonly LoadedRun[]): TextTable {
     'mean ± sd (ms)': `${ms(r.meanMs)} ± ${ms(r.sdMs)}`,
     'items/s': fixed(r.throughput, 1),
     ...(hasPublished ? { 'pub. (ms)': r.published === null ? '-' : String(r.published) } : {}),
+    ...(hostColumn ? { Host: hostOf.get(r.runFile) ?? 'unknown host' } : {}),
   }));
+  if (!hostColumn) notes.push(`Host: ${hosts[0]}; Threads is the engine's intra-op thread count (auto = the engine's default).`);
 
   if (rows.some((r) => r.replica)) notes.push(REPLICA_LATENCY_NOTE);
   if (rows.some((r) => r.demo)) notes.push(DEMO_NOTE);

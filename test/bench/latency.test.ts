@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureLatency, syntheticInput, type LatencyResult } from '../../src/bench/latency.js';
+import { LatencyAborted, measureLatency, syntheticInput, type LatencyResult } from '../../src/bench/latency.js';
 import { runLatency } from '../../src/bench/latency-run.js';
 import { quantileSorted } from '../../src/bench/metrics/bootstrap.js';
 import { summarizeLatency } from '../../src/bench/latency-stats.js';
@@ -71,6 +71,25 @@ test('measureLatency stops at maxDurationMs and marks the result invalid when th
   const d = await measureLatency(opened.engine, { minRuns: 1, minDurationMs: 60_000, maxDurationMs: 20, warmupRuns: 0 });
   assert.equal(d.valid, false);
   assert.ok(d.n >= 1);
+});
+
+test('measureLatency stops between two calls when its signal is aborted (Ctrl-C), with no statistics', async () => {
+  const controller = new AbortController();
+  await assert.rejects(
+    measureLatency(opened.engine, {
+      warmupRuns: 0,
+      minDurationMs: 3_600_000,
+      maxDurationMs: 3_600_000,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 7) controller.abort();
+      },
+    }),
+    (e: unknown) => e instanceof LatencyAborted && e.timedRuns === 7,
+  );
+  const before = new AbortController();
+  before.abort();
+  await assert.rejects(measureLatency(opened.engine, { signal: before.signal }), (e: unknown) => e instanceof LatencyAborted && e.timedRuns === 0);
 });
 
 test('syntheticInput fills the engine input shape, deterministically by seed', () => {

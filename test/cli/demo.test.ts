@@ -24,7 +24,16 @@ test('bench demo --per-class 3 --json: eval records marked demo, coverage of the
   const ran = await runBenchCli(['demo', '--dir', dir, '--per-class', String(PER_CLASS), '--clips-per-class', '1', '--json'], { cwd: root, env: { FER_BENCH_ZOO: undefined } });
   assert.equal(ran.code, 0, ran.stderr);
   assert.doesNotMatch(ran.stderr, STACK_LINE);
-  const printed = JSON.parse(ran.stdout) as { evals: EvalRunRecord[]; latency: LatencyRunRecord[] };
+  const printed = JSON.parse(ran.stdout) as { evals: EvalRunRecord[]; latency: LatencyRunRecord[]; faults: Array<{ planted: string; reason: string; row?: number; counted: number }> };
+
+  // The faults it planted, each with the reason it must be counted under and the count the run made.
+  assert.deepEqual(printed.faults.map((f) => [f.reason, f.counted]).sort(), [
+    ['decode-failed', 1],
+    ['expression-none', 1],
+    ['malformed-row', 1],
+    ['missing-file', 1],
+  ]);
+  assert.ok(printed.faults.filter((f) => f.reason !== 'decode-failed').every((f) => Number.isInteger(f.row) && f.planted.length > 0));
 
   // Evaluations of the bundled model, AffectNet-8 then -7, then the video part on AFEW, all labelled demo.
   assert.deepEqual(printed.evals.map((e) => [e.provenance.dataset?.corpus, e.protocol, e.demo, e.replica, e.provenance.model.name]), [

@@ -143,10 +143,11 @@ test('bench eval with a wrong --root: exit code 2, the BAD_LAYOUT message, no st
   assert.doesNotMatch(json.stderr, STACK_LINE);
 });
 
-test('bench eval --missing takes only drop or count-wrong', async () => {
+test('bench eval --missing takes only drop or count-wrong: a BAD_OPTION user error, exit code 2', async () => {
   const ran = await runBenchCli(evalArgs('--missing', 'keep', '--no-save'), { env });
-  assert.equal(ran.code, 1);
-  assert.match(ran.stderr, /option '--missing <policy>' argument 'keep' is invalid\. Allowed choices are drop, count-wrong\./);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^error\[BAD_OPTION\]: --missing "keep": allowed: drop, count-wrong\n/);
+  assert.match(ran.stderr, /fix: write --missing <policy> \(one of drop, count-wrong\)/);
   assert.equal(ran.stdout, '');
 });
 
@@ -236,4 +237,35 @@ test('bench eval --resize runs another pipeline: recorded, its own store, flagge
   assert.equal(rec.published?.find((p) => p.metric === 'accuracy')?.resize, 'cv2');
   const { formatEvalReport } = await import('../../src/cli/format-eval.js');
   assert.match(formatEvalReport(rec, null), /warning {3}resize pil differs from the published pipeline \(cv2\)/);
+});
+
+test('the label map is checked before the model is opened: a protocol the corpus lacks fails before the (unavailable) device does', async () => {
+  const ran = await runBenchCli(evalArgs('--classes', 'calm,other', '--device', 'webgpu', '--no-save', '--json'), { env });
+  assert.equal(ran.code, 2, ran.stderr);
+  const { error } = JSON.parse(ran.stdout) as { error: { code: string; message: string } };
+  assert.equal(error.code, 'BAD_INPUT');
+  assert.match(error.message, /label map leaves 0 classes to evaluate/);
+
+  // The same command with a protocol that works reaches the model, and the device is what fails then.
+  const device = await runBenchCli(evalArgs('--classes', '8', '--device', 'webgpu', '--no-save', '--json'), { env });
+  assert.equal(device.code, 2, device.stderr);
+  assert.equal((JSON.parse(device.stdout) as { error: { code: string } }).error.code, 'DEVICE_UNAVAILABLE');
+});
+
+test('--min-face counts a tiny face under face-too-small in coverage; without it the same item is scored', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const [a, b, c] = fx.items.filter((i) => !fx.truncated.includes(i.id));
+  const manifest = join(root, 'faces.csv');
+  await writeFile(manifest, ['path,label,x,y,width,height,id', `${a.path},${a.label},0,0,1,1,tiny`, `${b.path},${b.label},,,,,b`, `${c.path},${c.label},,,,,c`, ''].join('\n'));
+  const args = (...extra: string[]) => ['eval', '-m', TINY_MODEL, '--dataset', 'csv', '--manifest', manifest, '--root', corpusRoot, '--store-dir', join(root, 'p-min-face'), '--resamples', '0', '--workers', '1', '--no-save', '--json', ...extra];
+  const withMin = await runBenchCli(args('--min-face', '8'), { env });
+  assert.equal(withMin.code, 0, withMin.stderr);
+  const r = JSON.parse(withMin.stdout) as EvalRunRecord;
+  assert.deepEqual(r.coverage!.skippedByReason, { 'face-too-small': 1 });
+  assert.equal(r.coverage!.scored, 2);
+  const without = JSON.parse((await runBenchCli(args(), { env })).stdout) as EvalRunRecord;
+  assert.deepEqual(without.coverage!.skippedByReason, {});
+  assert.equal(without.coverage!.scored, 3);
+  // Different preprocessing, different prediction stores.
+  assert.notEqual(r.predictionStore, without.predictionStore);
 });

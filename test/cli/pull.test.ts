@@ -86,6 +86,23 @@ test('a checksum mismatch deletes the download and fails with exit code 2', asyn
   assert.ok(!existsSync(join(cache, 'local_bad.onnx.part')));
 });
 
+test('bench pull A B C continues past a failure and reports each', async () => {
+  const ran = await bench('pull', 'local_404', 'local_good', 'local_bad', '--zoo', zoo, '--force');
+  assert.equal(ran.exitCode, 2);
+  assert.match(ran.stdout, /^local_good: downloaded to /m);
+  assert.match(ran.stderr, /^local_404: error\[DOWNLOAD_FAILED\]/m);
+  assert.match(ran.stderr, /^local_bad: error\[CHECKSUM_MISMATCH\]/m);
+  assert.match(ran.stderr, /2 of 3 failed: local_404, local_bad; the others are ready\n$/);
+
+  const json = await bench('pull', 'local_404', 'local_good', '--zoo', zoo, '--json');
+  assert.equal(json.exitCode, 2);
+  const out = JSON.parse(json.stdout) as Array<{ name: string; status: string; error?: { code: string } }>;
+  assert.deepEqual(out.map((o) => [o.name, o.status, o.error?.code]), [
+    ['local_404', 'failed', 'DOWNLOAD_FAILED'],
+    ['local_good', 'present', undefined],
+  ]);
+});
+
 test('HTTP 404 names the URL and the manual fix', async () => {
   const ran = await bench('pull', 'local_404', '--zoo', zoo);
   assert.equal(ran.exitCode, 2);

@@ -13,17 +13,11 @@ function csv(name: string, text: string): string {
   return file;
 }
 
-/**
- * Runs `bench score …` in a child process (a Command with only `register` applied, until the lead
- * registers it in src/cli/commands/index.ts), so stdout is the command's own.
- */
-const scoreModule = pathToFileURL(join(import.meta.dirname, '../../src/cli/commands/score.ts')).href;
+/** Runs the real `bench score …` (the whole program, its error contract included) in a child process, so stdout is the command's own. */
+const programModule = pathToFileURL(join(import.meta.dirname, '../../src/cli/program.ts')).href;
 const script = `
-import { Command } from 'commander';
-import { register } from ${JSON.stringify(scoreModule)};
-const program = new Command('bench');
-register(program);
-await program.parseAsync(['node', 'bench', 'score', ...process.argv.slice(1)]);
+import { createProgram, runCli } from ${JSON.stringify(programModule)};
+process.exitCode = await runCli(createProgram(), ['node', 'bench', 'score', ...process.argv.slice(1)]);
 `;
 function run(args: string[]): { stdout: string; stderr: string; exitCode: number | null } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], { encoding: 'utf8' });
@@ -41,7 +35,7 @@ test('--json prints the full report with CIs', () => {
   assert.equal(r.exitCode, 0);
   const report = JSON.parse(r.stdout);
   assert.equal(report.file, preds);
-  assert.deepEqual(report.classes, ['anger', 'happy', 'sad']);
+  assert.deepEqual(report.classes, ['anger', 'happiness', 'sadness'], 'emotion names read as bench eval reads them');
   assert.deepEqual(report.confusion, [
     [2, 1, 0],
     [0, 1, 1],
@@ -49,7 +43,7 @@ test('--json prints the full report with CIs', () => {
   ]);
   assert.equal(report.metrics.accuracy.value, 3 / 5);
   assert.equal(report.metrics.uar.value, (2 / 3 + 1 / 2) / 2);
-  assert.equal(report.metrics['f1/sad'].value, 0);
+  assert.equal(report.metrics['f1/sadness'].value, 0);
   assert.equal(report.metrics.top2Accuracy.value, 1);
   assert.deepEqual(report.ci, { resamples: 300, level: 0.95, seed: 5, unit: 'item', groups: 3 });
   assert.equal(report.metrics.accuracy.ci.seed, 5);
@@ -59,16 +53,23 @@ test('the default output is a readable table, and --group-ci resamples the group
   const r = run(['--csv', preds, '--group-ci', '--resamples', '200', '--level', '0.9']);
   assert.equal(r.exitCode, 0);
   assert.match(r.stdout, /5 items, 3 classes; 90% percentile bootstrap CI, 200 resamples of 3 groups, seed 0/);
-  assert.match(r.stdout, /^accuracy +0\.6000 \[\d\.\d{4}, \d\.\d{4}\]$/m);
-  assert.match(r.stdout, /^sad +0 +0\.0000 \[/m);
+  // One unit per quantity: rates in percent with one decimal.
+  assert.match(r.stdout, /^Accuracy \(%\) +60\.0 \[\d+\.\d, \d+\.\d\]$/m);
+  assert.match(r.stdout, /^Top-2 accuracy \(%\) +100\.0 \[100\.0, 100\.0\]$/m);
+  assert.match(r.stdout, /^sadness +0 +0\.0 \[/m);
   assert.match(r.stdout, /^anger +2 +1 +0$/m);
+  // Confusion headers are the full class names.
+  assert.match(r.stdout, /^ +anger +happiness +sadness$/m);
+
+  const two = run(['--csv', preds, '--resamples', '0', '--percent-decimals', '2']);
+  assert.match(two.stdout, /^Accuracy \(%\) +60\.00$/m);
 });
 
 test('--classes fixes the class list (indices accepted) and --resamples 0 drops the CIs', () => {
   const file = csv('idx.csv', 'label,pred\n0,0\n1,2\nneutral,neutral\n');
   const r = run(['--csv', file, '--classes', 'neutral,happy,sad,anger', '--resamples', '0', '--json']);
   const report = JSON.parse(r.stdout);
-  assert.deepEqual(report.classes, ['neutral', 'happy', 'sad', 'anger']);
+  assert.deepEqual(report.classes, ['neutral', 'happiness', 'sadness', 'anger']);
   assert.equal(report.metrics.accuracy.value, 2 / 3);
   assert.equal(report.metrics.macroF1.value, (1 + 0 + 0 + 0) / 4);
   assert.equal(report.ci, null);
@@ -76,11 +77,16 @@ test('--classes fixes the class list (indices accepted) and --resamples 0 drops 
 });
 
 test('bad input: a BenchError naming the file, the line and the fix, exit code 2', () => {
-  const bad = csv('bad.csv', 'label,pred\nanger,happy\nangry,happy\n');
+  const bad = csv('bad.csv', 'label,pred\nanger,happy\nangr,happy\n');
   const r = run(['--csv', bad, '--classes', 'anger,happy']);
   assert.equal(r.exitCode, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^error\[BAD_CSV\]: line 3: label "angry" is not one of the 2 classes/);
+  assert.match(r.stderr, /^error\[BAD_CSV\]: line 3: label "angr" is not one of the 2 classes \(anger, happiness\)\. Did you mean: anger/);
+
+  // A typo in pred is not a new class (it would change macro-F1): an error with a did-you-mean.
+  const typo = run(['--csv', csv('typo.csv', 'label,pred\nanger,anger\nhappy,hapy\nsad,sad\n')]);
+  assert.equal(typo.exitCode, 2);
+  assert.match(typo.stderr, /^error\[BAD_CSV\]: line 3: pred "hapy" is not an emotion name\. Did you mean: happiness\?/);
   assert.match(r.stderr, new RegExp(`file: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, row 3`));
   assert.match(r.stderr, /fix: /);
 
@@ -92,8 +98,17 @@ test('bad input: a BenchError naming the file, the line and the fix, exit code 2
   assert.match(noGroup.stderr, /--group-ci needs a "group" column/);
 });
 
-test('a bad option value is a usage error', () => {
+test('a bad option value is a user error: exit code 2, the option named, the fix; JSON on stdout under --json', () => {
   const r = run(['--csv', preds, '--level', '2']);
-  assert.equal(r.exitCode, 1);
-  assert.match(r.stderr, /option '--level <p>' argument '2' is invalid\. expected a number between 0 and 1/);
+  assert.equal(r.exitCode, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^error\[BAD_OPTION\]: --level "2": levels are in \(0, 1\)/);
+  assert.match(r.stderr, /fix: write --level <p> \(confidence level\); `bench score --help`/);
+
+  const json = run(['--csv', preds, '--level', '95', '--json']);
+  assert.equal(json.exitCode, 2);
+  assert.equal(json.stderr, '');
+  const { error } = JSON.parse(json.stdout) as { error: { code: string; message: string } };
+  assert.equal(error.code, 'BAD_OPTION');
+  assert.match(error.message, /for 95% write 0\.95/);
 });

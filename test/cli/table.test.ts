@@ -37,7 +37,7 @@ test('bench table prints the Markdown accuracy table from a run directory', asyn
     assert.equal(ran.stderr, '');
     const lines = ran.stdout.split('\n');
     assert.equal(lines[0], '|Model|AffectNet-8|AffectNet-8 pub.|AffectNet-8 Δ|AffectNet-7|AFEW (faces-detected)|AFEW (faces-detected) pub.|AFEW (faces-detected) Δ|');
-    assert.equal(lines[2], '|enet_b0_8_va_mtl|61.93 [60.40, 63.40]|61.93|+0.00|-|55.21 [50.13, 60.21]|56.73|-1.52|');
+    assert.equal(lines[2], '|enet_b0_8_va_mtl|61.9 [60.4, 63.4]|61.9|+0.0|-|55.2 [50.1, 60.2]|56.7|-1.5|');
     assert.ok(ran.stdout.includes(`- Left out replica runs (random weights: latency only, never accuracy): ${join(runs, 'r-affectnet.json')}.`));
   });
 });

@@ -138,3 +138,26 @@ test('a header without a label column, or with half a box, stops with BAD_CSV at
     });
   }
 });
+
+test('an id column makes several faces (boxes) of one image separate items; without it they are duplicate ids', async () => {
+  const rows = ['group.jpg,happy,0,0,20,20,f1', 'group.jpg,sad,30,0,20,20,f2', 'group.jpg,angry,60,0,20,20,', 'solo.jpg,neutral,,,,,f3'];
+  const { file } = await corpus(['group.jpg', 'solo.jpg'], ['path,label,x,y,width,height,id', ...rows, 'solo.jpg,happy,,,,,f1', ''].join('\n'));
+  const c = await loadCsvManifest({ file });
+  assert.deepEqual(
+    c.samples.map((s) => [s.id, s.label, s.source.kind === 'image' ? s.source.box?.x : undefined]),
+    [
+      ['f1', 'happiness', 0],
+      ['f2', 'sadness', 30],
+      ['f3', 'neutral', undefined],
+    ],
+  );
+  assert.deepEqual(countByReason(c.skipped), { 'malformed-row': 1, 'duplicate-id': 1 });
+  assert.match(c.skipped.find((s) => s.reason === 'malformed-row')!.detail ?? '', /empty id/);
+  assert.equal(c.skipped.find((s) => s.reason === 'duplicate-id')!.row, 6);
+
+  // The same rows without the id column: the path is the id, so the second and third faces are repeats.
+  const plain = await corpus(['group.jpg'], ['path,label,x,y,width,height', 'group.jpg,happy,0,0,20,20', 'group.jpg,sad,30,0,20,20', ''].join('\n'));
+  const p = await loadCsvManifest({ file: plain.file });
+  assert.deepEqual(p.samples.map((s) => s.id), ['group.jpg']);
+  assert.deepEqual(countByReason(p.skipped), { 'duplicate-id': 1 });
+});

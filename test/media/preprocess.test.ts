@@ -63,6 +63,23 @@ test('clipping and margin are reported; skips carry reason and file', async () =
   assert.equal(missing.reason, 'missing-file');
 });
 
+test('--min-face: a 1×1 face (or one clipped below the minimum) is skipped as face-too-small; off by default', async () => {
+  const path = join(FIXTURES, 'chelsea.png');
+  const tiny = { x: 100, y: 100, width: 1, height: 1 };
+  assert.ok((await preprocess({ path, box: tiny }, B0)).ok, 'no minimum by default: the pixel is upsampled like any face');
+  const small = await preprocess({ path, box: tiny }, B0, { minFacePx: 16 });
+  assert.ok(!small.ok);
+  assert.equal(small.reason, 'face-too-small');
+  assert.match(small.detail, /1x1 px, smaller than the minimum of 16 px/);
+  // The check is on the crop after clipping: a large box mostly outside the image is what is left of it.
+  const edge = await preprocess({ path, box: { x: 445, y: 0, width: 100, height: 100 } }, B0, { minFacePx: 16 });
+  assert.ok(!edge.ok && edge.reason === 'face-too-small');
+  assert.ok((await preprocess({ path, box: { x: 100, y: 100, width: 16, height: 20 } }, B0, { minFacePx: 16 })).ok);
+  // The description (and so the store key) changes only when the option is set.
+  assert.equal('minFacePx' in describePreprocessing(B0).crop, false);
+  assert.equal(describePreprocessing(B0, { minFacePx: 16 }).crop.minFacePx, 16);
+});
+
 test('describePreprocessing states kernel, fit, size, order, scale, mean, std and layout', () => {
   assert.equal(B0.fit, 'stretch', 'fit defaults to stretch');
   assert.deepEqual(describePreprocessing(B0).fit.mode, 'stretch');

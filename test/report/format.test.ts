@@ -4,6 +4,7 @@ import {
   compareCorpusColumns,
   corpusLabel,
   formatDiff,
+  formatMetric,
   formatWithCI,
   metricHeading,
   metricKey,
@@ -18,14 +19,18 @@ test('metricKey makes card and scorer spellings one metric', () => {
   assert.notEqual(metricKey('ccc_valence'), metricKey('ccc_arousal'));
 });
 
-test('units: rates print in percent with 2 decimals, CCC raw with 3, published percent comes to the record scale', () => {
+test('units: rates print in percent with 1 decimal (2 when asked), CCC raw with 3, published percent comes to the record scale', () => {
   assert.equal(metricUnit('uar'), 'percent');
+  assert.equal(metricUnit('top2Accuracy'), 'percent');
+  assert.equal(metricUnit('weightedF1'), 'percent');
   assert.equal(metricUnit('ccc_arousal'), 'raw');
-  assert.equal(formatWithCI('accuracy', 0.6193, 0.604, 0.634), '61.93 [60.40, 63.40]');
+  assert.equal(formatWithCI('accuracy', 0.6193, 0.604, 0.634), '61.9 [60.4, 63.4]');
+  assert.equal(formatWithCI('accuracy', 0.6193, 0.604, 0.634, { percentDecimals: 2 }), '61.93 [60.40, 63.40]');
   assert.equal(formatWithCI('ccc_valence', 0.5937, 0.571, 0.61), '0.594 [0.571, 0.610]');
-  assert.equal(formatWithCI('uar', 0.5, null, null), '50.00');
-  assert.equal(formatDiff('accuracy', -0.0152), '-1.52');
-  assert.equal(formatDiff('accuracy', -0.00001), '+0.00');
+  assert.equal(formatWithCI('uar', 0.5, null, null), '50.0');
+  assert.equal(formatMetric('uar', NaN), 'n/a');
+  assert.equal(formatDiff('accuracy', -0.0152), '-1.5');
+  assert.equal(formatDiff('accuracy', -0.00001), '+0.0');
   assert.equal(formatDiff('ccc_valence', 0.012), '+0.012');
   assert.equal(publishedToRecordScale('accuracy', 56.73), 0.5673);
   assert.equal(publishedToRecordScale('ccc_valence', 0.5937), 0.5937);

@@ -19,8 +19,8 @@ test('accuracy table in Markdown: README layout, CI, published value and Δ, dem
     [
       '|Model|AffectNet-8|AffectNet-8 pub.|AffectNet-8 Δ|AffectNet-7|AFEW (faces-detected)|AFEW (faces-detected) pub.|AFEW (faces-detected) Δ|',
       '|:-|-:|-:|-:|-:|-:|-:|-:|',
-      '|enet_b0_8_va_mtl|61.93 [60.40, 63.40]|61.93|+0.00|-|55.21 [50.13, 60.21]|56.73|-1.52|',
-      '|mobilenet_7 (demo)|-|-|-|64.71 [63.12, 66.30]|55.35 [50.40, 60.30]|-|-|',
+      '|enet_b0_8_va_mtl|61.9 [60.4, 63.4]|61.9|+0.0|-|55.2 [50.1, 60.2]|56.7|-1.5|',
+      '|mobilenet_7 (demo)|-|-|-|64.7 [63.1, 66.3]|55.4 [50.4, 60.3]|-|-|',
       '',
       'Accuracy (%) with 95% CI in brackets (bootstrap over items); pub. = published value; Δ = measured − published (points).',
       `- ${SUPERSEDED}`,
@@ -56,8 +56,8 @@ test('accuracy table in LaTeX: booktabs, grouped measured/pub./Δ headers, escap
       '\\cmidrule(lr){2-4} \\cmidrule(lr){6-8}',
       'Model & measured & pub. & $\\Delta$ & AffectNet-7 & measured & pub. & $\\Delta$ \\\\',
       '\\midrule',
-      'enet\\_b0\\_8\\_va\\_mtl & 61.93 [60.40, 63.40] & 61.93 & +0.00 & - & 55.21 [50.13, 60.21] & 56.73 & $-$1.52 \\\\',
-      'mobilenet\\_7 (demo) & - & - & - & 64.71 [63.12, 66.30] & 55.35 [50.40, 60.30] & - & - \\\\',
+      'enet\\_b0\\_8\\_va\\_mtl & 61.9 [60.4, 63.4] & 61.9 & +0.0 & - & 55.2 [50.1, 60.2] & 56.7 & $-$1.5 \\\\',
+      'mobilenet\\_7 (demo) & - & - & - & 64.7 [63.1, 66.3] & 55.4 [50.4, 60.3] & - & - \\\\',
       '\\bottomrule',
       '\\end{tabular}',
       '\\begin{tablenotes}\\footnotesize',
@@ -95,7 +95,7 @@ test('another metric in another spelling: columns without published values get n
     [
       '|Model|AffectNet-8|',
       '|:-|-:|',
-      '|enet_b0_8_va_mtl|61.50 [60.00, 63.00]|',
+      '|enet_b0_8_va_mtl|61.5 [60.0, 63.0]|',
       '',
       'Macro-F1 (%) with 95% CI in brackets (bootstrap over items).',
       `- ${SUPERSEDED}`,
@@ -125,6 +125,7 @@ test('latency table in Markdown: replica and short runs marked, published latenc
       '|enet_b2_8 (replica) (short run)|onnxruntime-node 1.30.0|cpu|2|1|25.00|30.00|37.50|27.50 ± 2.50|36.4|-|',
       '',
       'Latency of one engine call in ms (percentiles and mean ± sd over the timed calls after warm-up); items/s = throughput; pub. = published latency.',
+      "- Host: Test CPU, 4 cores, linux, Node v20.0.0; Threads is the engine's intra-op thread count (auto = the engine's default).",
       '- (replica) rows time a random-weight copy of the architecture: same graph and cost, latency only.',
       '- (short run) rows stopped at the maximum duration before the minimum duration and run count were met: runs/l-b2-replica.json.',
       "- Published latencies (measured on the source's hardware, not comparable one to one): HSEmotion README (Samsung Fold 3).",
@@ -149,6 +150,7 @@ test('latency table in LaTeX (no float) and CSV', () => {
       '\\bottomrule',
       '\\end{tabular}',
       '\\begin{tablenotes}\\footnotesize',
+      "\\item Host: Test CPU, 4 cores, linux, Node v20.0.0; Threads is the engine's intra-op thread count (auto = the engine's default).",
       '\\item (replica) rows time a random-weight copy of the architecture: same graph and cost, latency only.',
       '\\item (short run) rows stopped at the maximum duration before the minimum duration and run count were met: runs/l-b2-replica.json.',
       "\\item Published latencies (measured on the source's hardware, not comparable one to one): HSEmotion README (Samsung Fold 3).",
@@ -206,4 +208,17 @@ test('Markdown escapes pipes in cells; LaTeX escapes captions and group headers'
     ].join('\n'),
   );
   assert.equal(toCsv(table), '');
+});
+
+test('latency runs from two hosts: a Host column instead of the host note', () => {
+  const runs = fixtureRuns().map((run) =>
+    run.file === 'runs/l-b2-replica.json' ? { ...run, record: { ...run.record, provenance: { ...run.record.provenance, host: { cpu: 'Other CPU', cores: 16, memGiB: 64, platform: 'darwin', node: 'v22.0.0' } } } } : run,
+  );
+  const table = latencyTable(runs);
+  assert.ok(table.columns.some((c) => c.title === 'Host'));
+  assert.deepEqual(
+    table.rows.map((r) => r.Host),
+    ['Test CPU, 4 cores, linux, Node v20.0.0', 'Other CPU, 16 cores, darwin, Node v22.0.0'],
+  );
+  assert.ok(!table.notes.some((n) => n.startsWith('Host:')));
 });

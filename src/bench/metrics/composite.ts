@@ -1,5 +1,5 @@
 /**
- * Composite challenge scores (reference: corpora.md §5).
+ * Composite challenge scores (reference: docs/corpora.md §5).
  * - ABAW MTL: P_MTL = P_VA + P_EXPR + P_AU with P_VA = (CCC_V + CCC_A)/2, P_EXPR = macro-F1 over the 8
  *   ABAW expressions, P_AU = mean over the AUs of binary F1 with score ≥ threshold (0.5) as positive
  *   (F1 = 0 when an AU is neither present nor predicted, as sklearn zero_division=0).

@@ -8,14 +8,20 @@
  * named `score_<class>` (e.g. `score_anger`, or `score_0` with indices); when present there must be one per
  * class. Other columns are ignored.
  *
- * Class values are class names or 0-based indices. With an explicit class list, a value equal to a class
- * name is that class, otherwise a non-negative integer is an index. Without one, classes are inferred:
- * if every label, prediction and score-column suffix is a non-negative integer, classes are 0..max;
- * otherwise they are the distinct names, sorted by code unit (so the order never depends on row order).
+ * Class values are class names or 0-based indices. Emotion names are normalised as `bench eval` reads
+ * corpus labels (case, synonyms: "Happy", "joy" → happiness), in the class list, the values and the score
+ * columns alike, so `--classes happiness,joy` is a duplicate and `hapy` is not a new class. With an explicit
+ * class list, a value equal to a class name is that class, otherwise a non-negative integer is an index.
+ * Without one, classes are inferred: if every label, prediction and score-column suffix is a non-negative
+ * integer, classes are 0..max; otherwise they are the distinct names, sorted by code unit (so the order
+ * never depends on row order). When the names are emotions, a name that is none (a typo) is an error with
+ * a did-you-mean rather than an extra class that would change macro-F1.
  */
 import { BenchError } from '../../errors.js';
 import { suggestion } from '../../util/did-you-mean.js';
 import { parseCsvLine } from '../../datasets/csv.js';
+import { EMOTION_SPELLINGS, EMOTIONS, toEmotion } from '../../datasets/emotions.js';
+import { didYouMean } from '../../util/did-you-mean.js';
 import type { ClassificationInput } from './report.js';
 
 export const SCORE_PREFIX = 'score_';
@@ -98,13 +104,15 @@ export function parsePredictionsCsv(text: string, options: PredictionsCsvOptions
       fix: 'name the true-class column "label"',
     });
   }
-  const scoreCols = header.flatMap((h, j) => (h.startsWith(SCORE_PREFIX) ? [{ cls: h.slice(SCORE_PREFIX.length), col: j }] : []));
+  const scoreCols = header.flatMap((h, j) => (h.startsWith(SCORE_PREFIX) ? [{ cls: canonicalClass(h.slice(SCORE_PREFIX.length)), col: j }] : []));
   if (predCol < 0 && scoreCols.length === 0) {
     throw new BenchError('BAD_CSV', 'no "pred" column and no score columns', { file, row: 1, fix: 'add a "pred" column or score_<class> columns' });
   }
 
   const rows = records.slice(1);
+  // Label and pred cells as class names: emotion synonyms and case resolved, anything else as written.
   const cell = (r: (typeof rows)[number], col: number): string => r.fields[col].trim();
+  const value = (r: (typeof rows)[number], col: number): string => canonicalClass(cell(r, col));
   for (const r of rows) {
     for (const [col, name] of [
       [labelCol, 'label'],
@@ -116,9 +124,16 @@ export function parsePredictionsCsv(text: string, options: PredictionsCsvOptions
     }
   }
 
-  const classes = options.classes ? [...options.classes] : inferClasses(rows.flatMap((r) => [cell(r, labelCol), ...(predCol >= 0 ? [cell(r, predCol)] : [])]), scoreCols.map((s) => s.cls));
+  const classes = options.classes
+    ? options.classes.map(canonicalClass)
+    : inferClasses(
+        rows.flatMap((r) => [{ v: value(r, labelCol), line: r.line, what: 'label' }, ...(predCol >= 0 ? [{ v: value(r, predCol), line: r.line, what: 'pred' }] : [])]),
+        scoreCols.map((s) => s.cls),
+        file,
+      );
   if (new Set(classes).size !== classes.length) {
-    throw new BenchError('BAD_INPUT', `the class list has duplicates: ${classes.join(',')}`, { fix: 'list each class once' });
+    const given = options.classes ? ` (${options.classes.join(',')})` : '';
+    throw new BenchError('BAD_INPUT', `the class list has duplicates once synonyms are resolved: ${classes.join(',')}${given}`, { fix: 'list each class once (happy, happiness and joy are one class)' });
   }
   const k = classes.length;
   const byName = new Map(classes.map((c, i) => [c, i]));
@@ -163,7 +178,7 @@ export function parsePredictionsCsv(text: string, options: PredictionsCsvOptions
   const preds = new Int32Array(n);
   const scores = scoreOrder ? new Float64Array(n * k) : undefined;
   rows.forEach((r, i) => {
-    labels[i] = toIndex(cell(r, labelCol), r.line, 'label');
+    labels[i] = toIndex(value(r, labelCol), r.line, 'label');
     if (scores && scoreOrder) {
       scoreOrder.forEach((col, c) => {
         const raw = cell(r, col);
@@ -178,7 +193,7 @@ export function parsePredictionsCsv(text: string, options: PredictionsCsvOptions
         scores[i * k + c] = v;
       });
     }
-    if (predCol >= 0) preds[i] = toIndex(cell(r, predCol), r.line, 'pred');
+    if (predCol >= 0) preds[i] = toIndex(value(r, predCol), r.line, 'pred');
   });
   // Without a pred column, scoreClassification predicts the argmax of the scores.
   const table: PredictionsTable = { classes, labels };
@@ -195,12 +210,44 @@ export function parsePredictionsCsv(text: string, options: PredictionsCsvOptions
   return table;
 }
 
-/** Classes from the values seen: 0..max when all are indices, else the sorted distinct names. */
-function inferClasses(values: string[], scoreSuffixes: string[]): string[] {
-  const all = [...values, ...scoreSuffixes];
+/** An emotion name in its canonical spelling ("Happy" → happiness); indices and other names unchanged. */
+export function canonicalClass(name: string): string {
+  return toEmotion(name) ?? name.trim();
+}
+
+/**
+ * Classes from the values seen: 0..max when all are indices, else the sorted distinct names. When any
+ * name is an emotion, every name must be one: a typo fails here, naming its line.
+ */
+function inferClasses(values: Array<{ v: string; line: number; what: string }>, scoreSuffixes: string[], file: string): string[] {
+  const all = [...values.map((x) => x.v), ...scoreSuffixes];
   if (all.every((v) => INDEX.test(v))) {
     const max = all.reduce((m, v) => Math.max(m, Number(v)), 0);
     return Array.from({ length: max + 1 }, (_, i) => String(i));
+  }
+  const isEmotion = (v: string) => (EMOTIONS as readonly string[]).includes(v);
+  // Suggest by spelling ("hapy" is one edit from "happy"), name the canonical class.
+  const closest = (v: string) => {
+    const names = [...new Set(didYouMean(v, EMOTION_SPELLINGS).map((c) => toEmotion(c)!))];
+    return names.length ? ` Did you mean: ${names.join(', ')}?` : '';
+  };
+  if (all.some(isEmotion)) {
+    const odd = values.find((x) => !isEmotion(x.v));
+    if (odd) {
+      throw new BenchError('BAD_CSV', `line ${odd.line}: ${odd.what} "${odd.v}" is not an emotion name.${closest(odd.v)}`, {
+        file,
+        row: odd.line,
+        fix: `correct it to one of ${EMOTIONS.join(', ')} (synonyms such as happy, angry are read too), or pass the full class list with --classes`,
+      });
+    }
+    const oddScore = scoreSuffixes.find((v) => !isEmotion(v) && !INDEX.test(v));
+    if (oddScore !== undefined) {
+      throw new BenchError('BAD_CSV', `score column "${SCORE_PREFIX}${oddScore}" is not an emotion name.${closest(oddScore)}`, {
+        file,
+        row: 1,
+        fix: `name score columns ${SCORE_PREFIX}<emotion>, or pass the full class list with --classes`,
+      });
+    }
   }
   return [...new Set(all)].sort();
 }

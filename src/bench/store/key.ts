@@ -60,7 +60,7 @@ export function validateStoreKey(key: StoreKey): StoreKey {
   try {
     canonicalJson(key);
   } catch (e) {
-    throw new BenchError('BAD_INPUT', `invalid prediction store key: ${(e as Error).message}`, { cause: e });
+    throw new BenchError('BAD_INPUT', `invalid prediction store key: ${(e as Error).message}`, { fix: 'key fields must be finite numbers, strings, booleans, arrays or plain objects', cause: e });
   }
   return key;
 }

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
+import { DEFAULT_DECIMALS, formatDiff, formatMetric, metricLabel } from '../../report/format.js';
 
 interface CompareCliOptions {
   protocol?: string;
@@ -10,6 +11,7 @@ interface CompareCliOptions {
   level: number;
   seed: number;
   json?: boolean;
+  percentDecimals: number;
 }
 
 export function register(program: Command): void {
@@ -24,6 +26,7 @@ export function register(program: Command): void {
     .option('--level <p>', 'confidence level', parseProbability, 0.95)
     .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
     .option('--json', 'print the comparison as JSON')
+    .option('--percent-decimals <n>', 'decimals of rates printed in percent (JSON keeps full precision)', parsePositiveInt, DEFAULT_DECIMALS.percent)
     .addHelpText(
       'after',
       `
@@ -42,18 +45,19 @@ Example:
           ci: { resamples: opts.resamples, level: opts.level, seed: opts.seed },
         });
         if (opts.json) return printJson(c);
-        const pct = (v: number) => (v * 100).toFixed(2);
+        const fo = { percentDecimals: opts.percentDecimals };
+        const pct = (v: number) => formatMetric('accuracy', v, { percentDecimals: opts.percentDecimals });
         const lines = [
           `${c.models[0]} (A) vs ${c.models[1]} (B) on ${c.corpus.name}/${c.corpus.split}, protocol ${c.protocol}`,
           `  paired items ${c.paired}${c.onlyA || c.onlyB ? ` (left out: ${c.onlyA} scored by A only, ${c.onlyB} by B only)` : ''}`,
-          `  accuracy     A ${pct(c.accuracy[0])}   B ${pct(c.accuracy[1])}`,
+          `  accuracy (%)  A ${pct(c.accuracy[0])}   B ${pct(c.accuracy[1])}`,
           `  McNemar      ${c.mcnemar.test}: b = ${c.mcnemar.b} (A right, B wrong), c = ${c.mcnemar.c}, statistic ${c.mcnemar.statistic.toFixed(3)}, p = ${c.mcnemar.pValue.toPrecision(3)}`,
           '',
-          `  A − B        value    ${Math.round(opts.level * 100)}% paired CI`,
+          `  A − B (points)  value    ${Math.round(opts.level * 100)}% paired CI`,
         ];
         for (const name of ['accuracy', 'macroF1', 'weightedF1', 'uar']) {
           const d = c.difference[name];
-          if (d) lines.push(`  ${name.padEnd(12)} ${pct(d.value).padStart(6)}   ${d.ci ? `[${pct(d.ci.low)}, ${pct(d.ci.high)}]` : ''}`);
+          if (d) lines.push(`  ${metricLabel(name).padEnd(15)} ${formatDiff(name, d.value, fo).padStart(6)}   ${d.ci ? `[${formatDiff(name, d.ci.low, fo)}, ${formatDiff(name, d.ci.high, fo)}]` : ''}`);
         }
         process.stdout.write(lines.join('\n') + '\n');
       }),

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
-import { parsePositiveInt, parseProbability } from '../parse.js';
+import { parseCount, parsePositiveInt, parseProbability } from '../parse.js';
 import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
 
@@ -30,6 +30,7 @@ export interface EvalCliOptions extends CorpusCliOptions, VideoCliOptions {
   level: number;
   seed: number;
   groupCi?: boolean;
+  minFace?: number;
   storeDir: string;
   out: string;
   save: boolean;
@@ -41,7 +42,7 @@ export function register(program: Command): void {
     .command('eval')
     .description('evaluate a model on a corpus: accuracy, macro-F1, UAR, V/A CCC with bootstrap CIs, confusion matrix, coverage')
     .requiredOption('-m, --model <name>', 'model from the zoo (see `bench models`)')
-    .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group]) | afew | vgaf | ravdess | crema-d | affwild2 | video-csv (path,label[,group][,start,end])')
+    .requiredOption('--dataset <name>', 'affectnet | folder (one sub-folder per class) | csv (a manifest: path,label[,x,y,width,height][,group][,id]) | afew | vgaf | ravdess | crema-d | affwild2 | video-csv (path,label[,group][,start,end])')
     .option('--root <dir>', 'corpus root (affectnet, folder); for csv, the folder image paths are relative to')
     .option('--manifest <file>', 'the CSV manifest (--dataset csv)')
     .option('--name <name>', "folder/csv corpora: the corpus name in records and tables (default: the root folder's name)")
@@ -57,13 +58,14 @@ export function register(program: Command): void {
     )
     .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
     .option('--weights <file>', 'use this weights file instead of models/ or the cache')
-    .option('-b, --batch <n>', 'items per engine call', parsePositiveInt, 8)
+    .option('-b, --batch <n>', 'items per engine call', parseCount, 8)
     .option('-t, --threads <n>', 'engine intra-op threads (default: the cores the preprocessing workers leave; 0 = library default)', parsePositiveInt)
-    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parsePositiveInt)
+    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parseCount)
     .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
     .option('--level <p>', 'confidence level', parseProbability, 0.95)
     .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
     .option('--group-ci', 'resample whole groups (clips, actors) instead of items')
+    .option('--min-face <px>', 'skip faces whose crop is smaller than this on its shorter side, counted as face-too-small (default: no minimum)', parseCount)
     .option('--store-dir <dir>', 'prediction store', 'results/predictions')
     .option('--out <dir>', 'directory for run records', 'results/runs')
     .option('--no-save', 'do not write a run record')
@@ -105,20 +107,20 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
       }
     : zooCard;
   const protocol = protocolFromCli(opts.dataset, opts.classes);
-  // The model first: a missing weights file should not wait for a scan of the whole corpus.
+  // Cheap checks first, each before anything slow: the weights are there (a missing file should not wait
+  // for a scan of the whole corpus), then the corpus, then the label map (a protocol the model and the
+  // corpus cannot share fails before a session is built), and only then the model.
+  const { requireWeights } = await import('../../models/weights.js');
+  if (card.weights.format !== 'torch-pt') await requireWeights(card, { path: opts.weights, allowReplica: true });
+  const corpus = await openCorpusFromCli(opts);
+  const { buildLabelMap } = await import('../../datasets/label-map.js');
+  buildLabelMap({ corpusClasses: corpus.classes, modelClasses: card.classes, protocol, missing: opts.missing });
   const { defaultSplit } = await import('../../bench/runner.js');
   // Decoding and inference share the cores: by default each gets half, or what --workers leaves.
   const split = defaultSplit(availableParallelism(), opts.workers);
   const workers = split.workers;
   const threads = opts.threads ?? split.engineThreads;
   const opened = await openModel(card, { device: opts.device as never, threads, weightsPath: opts.weights });
-  let corpus;
-  try {
-    corpus = await openCorpusFromCli(opts);
-  } catch (e) {
-    await opened.engine.dispose();
-    throw e;
-  }
   const { isVideoCorpus } = await import('../../bench/video-runner.js');
   let video;
   if (isVideoCorpus(corpus)) {
@@ -131,6 +133,20 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
     }
   }
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: video ? 'clips' : 'images', quiet: opts.json });
+  // Ctrl-C: say what the prediction store kept and that the same command resumes, then exit as Node would.
+  const { catchInterrupt } = await import('../interrupt.js');
+  const { lastWrittenStoreSync } = await import('../../bench/store/list.js');
+  const interrupt = catchInterrupt(() => {
+    progress.stop('interrupted');
+    // Synchronously: the engine keeps the event loop busy, and the process ends right after.
+    const found = lastWrittenStoreSync(opts.storeDir, { model: card.name, corpus: corpus.name, split: corpus.split });
+    process.stderr.write(
+      found && found.items > 0
+        ? `interrupted: ${found.items} of ${corpus.samples.length} items saved in ${found.dir}; run the same command again to resume (saved items are not run again)\n`
+        : `interrupted before any prediction was saved; run the same command again to start over\n`,
+    );
+    process.kill(process.pid, 'SIGINT'); // the listener is gone: Node's default, exit 130
+  });
   let record;
   let note: string | undefined;
   // Items found in the prediction store; stays undefined when nothing had to run (everything was there).
@@ -140,6 +156,7 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
       batchSize: opts.batch,
       workers,
       storeDir: opts.storeDir,
+      minFacePx: opts.minFace,
       protocol,
       missing: opts.missing,
       ci: { resamples: opts.resamples, level: opts.level, seed: opts.seed, groups: opts.groupCi },
@@ -154,6 +171,7 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
     if (reused === undefined && corpus.samples.length > 0) note = 'all reused from the prediction store';
     else if (reused) note = `${reused} reused from the prediction store`;
   } finally {
+    interrupt.dispose();
     progress.stop(note);
     await opened.engine.dispose();
     await video?.detector.dispose();
@@ -162,3 +180,4 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   if (opts.json) printJson({ ...record, file });
   else process.stdout.write(formatEvalReport(record, file) + '\n');
 }
+

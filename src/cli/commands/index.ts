@@ -7,6 +7,7 @@ import { register as registerModels } from './models.js';
 import { register as registerPlot } from './plot.js';
 import { register as registerPull } from './pull.js';
 import { register as registerScore } from './score.js';
+import { register as registerStore } from './store.js';
 import { register as registerTable } from './table.js';
 
 /** Every sub-command, in the order `bench --help` lists them. The root action is the latency benchmark. */
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerCompare(program);
   registerTable(program);
   registerPlot(program);
+  registerStore(program);
 }

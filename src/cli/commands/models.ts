@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import type { ModelCard } from '../../models/card.js';
 import type { WeightsLookup } from '../../models/weights.js';
 import { action, printJson } from '../output.js';
+import { textTable } from '../text-table.js';
+import { formatMetric, publishedToRecordScale } from '../../report/format.js';
 
 interface ModelsCliOptions {
   zoo?: string;
@@ -54,13 +56,18 @@ async function runModels(name: string | undefined, opts: ModelsCliOptions): Prom
     printJson({ cacheDir: cacheDir(), models: rows });
     return;
   }
-  const table = renderTable(
-    ['name', 'format', 'input', 'classes', 'heads', 'AffectNet-8', 'AffectNet-7', 'weights'],
-    rows.map((r) => [r.name, r.format, r.input, String(r.classes.length), r.heads, pct(r.published.affectnet8), pct(r.published.affectnet7), r.weights.status]),
+  // Fits 100 columns: the class count is in `heads`, the weights status is one word (the JSON and
+  // `bench models NAME` have the details).
+  const table = textTable(
+    ['name', 'format', 'input', 'heads', 'AN-8', 'AN-7', 'weights'],
+    rows.map((r) => [r.name, r.format, r.input, r.heads, pct(r.published.affectnet8), pct(r.published.affectnet7), r.weights.word]),
   );
   process.stdout.write(
     `${table}\n\nweights cache: ${cacheDir()}\n` +
-      'AffectNet-8/7: published accuracy (%). `bench pull NAME` fetches missing weights; `bench models NAME` shows a card.\n',
+      'AN-8, AN-7: published AffectNet-8/-7 accuracy (%).\n' +
+      'weights: verified = the sha256 is the published one; MISMATCH = it is not; present, bundled = none\n' +
+      'is published (the file\'s own sha256 goes into every run record).\n' +
+      '`bench pull NAME` fetches missing weights; `bench models NAME` shows a card in full.\n',
   );
 }
 
@@ -84,10 +91,11 @@ async function summarise(card: ModelCard, lookup: WeightsLookup) {
 
 /** One word for the table plus the details for JSON. */
 function weightsSummary(card: ModelCard, lookup: WeightsLookup) {
-  if (lookup.status === 'missing') return { status: 'missing', path: null, source: null, sha256: null, verified: null, searched: lookup.searched };
+  if (lookup.status === 'missing') return { status: 'missing', word: 'missing', path: null, source: null, sha256: null, verified: null, searched: lookup.searched };
   const status =
     lookup.verified === true ? 'verified' : lookup.verified === false ? 'CHECKSUM MISMATCH' : card.weights.format === 'torch-pt' ? 'present (.pt: export it)' : lookup.source === 'bundled' ? 'bundled (no published sha256)' : 'present (no published sha256)';
-  return { status, path: lookup.path, source: lookup.source, sha256: lookup.sha256, verified: lookup.verified };
+  const word = lookup.verified === true ? 'verified' : lookup.verified === false ? 'MISMATCH' : card.weights.format === 'torch-pt' ? '.pt: export' : lookup.source === 'bundled' ? 'bundled' : 'present';
+  return { status, word, path: lookup.path, source: lookup.source, sha256: lookup.sha256, verified: lookup.verified };
 }
 
 /** `8 logits+VA+emb1280`. */
@@ -101,7 +109,7 @@ function describeHeads(card: ModelCard): string {
   return s;
 }
 
-const pct = (v: number | null) => (v === null ? '-' : String(v));
+const pct = (v: number | null) => (v === null ? '-' : formatMetric('accuracy', publishedToRecordScale('accuracy', v)));
 
 function formatCard(card: ModelCard, lookup: WeightsLookup): string {
   const { weights, input, heads } = card;
@@ -135,7 +143,7 @@ function formatCard(card: ModelCard, lookup: WeightsLookup): string {
   if (card.published.length) {
     out.push('', 'published:');
     out.push(
-      renderTable(
+      textTable(
         ['corpus', 'protocol', 'metric', 'value', 'source'],
         card.published.map((p) => [p.corpus, p.protocol, p.metric, String(p.value), p.source + (p.note ? ` (${p.note})` : '')]),
       )
@@ -148,11 +156,4 @@ function formatCard(card: ModelCard, lookup: WeightsLookup): string {
   }
   if (card.notes.length) out.push('', 'notes:', ...card.notes.map((n) => `  - ${n}`));
   return out.join('\n');
-}
-
-/** A plain left-aligned text table with a rule under the header. */
-function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -3,7 +3,7 @@
  * download and verifying the published sha256. A good copy already in models/ or the cache is reused.
  */
 import type { Command } from 'commander';
-import { BenchError } from '../../errors.js';
+import { BenchError, isBenchError } from '../../errors.js';
 import type { ModelCard } from '../../models/card.js';
 import { action, printJson } from '../output.js';
 
@@ -49,6 +49,9 @@ Downloads go to $FER_BENCH_CACHE, else $XDG_CACHE_HOME/fer-bench/models, else
 resumes it. A file whose sha256 differs from the published one is deleted and the command fails.
 Instead of pulling, you can download the file yourself and put it in models/: it is verified the same way.
 
+With several names, a failed download is reported and the next model is pulled; the command exits 2
+if any failed, and --json then lists every model with its outcome (a failed one with its error).
+
 Examples:
   bench pull enet_b0_8_va_mtl
   bench pull enet_b2_8 mobilenet_7 --json`,
@@ -63,13 +66,36 @@ async function runPull(names: string[], opts: PullCliOptions): Promise<void> {
   }
   const zoo = opts.zoo ? loadZoo({ userZoo: opts.zoo }) : defaultZoo();
   const cards = names.map((n) => getModel(n, zoo)); // every name checked before any download starts
-  const outcomes: PullOutcome[] = [];
-  for (const card of cards) {
-    const outcome = await pullOne(card, opts);
-    outcomes.push(outcome);
-    if (!opts.json) process.stdout.write(describe(outcome) + '\n');
+  // One model: its error is the command's. Several: a failure is reported and the next model is pulled.
+  if (cards.length === 1) {
+    const outcome = await pullOne(cards[0], opts);
+    if (opts.json) printJson([outcome]);
+    else process.stdout.write(describe(outcome) + '\n');
+    return;
   }
+  const outcomes: Array<PullOutcome | PullFailure> = [];
+  for (const card of cards) {
+    try {
+      const outcome = await pullOne(card, opts);
+      outcomes.push(outcome);
+      if (!opts.json) process.stdout.write(describe(outcome) + '\n');
+    } catch (e) {
+      if (!isBenchError(e)) throw e;
+      outcomes.push({ name: card.name, status: 'failed', error: e.toJSON() });
+      if (!opts.json) process.stderr.write(`${card.name}: ${e.describe()}\n`);
+    }
+  }
+  const failed = outcomes.filter((o): o is PullFailure => o.status === 'failed');
   if (opts.json) printJson(outcomes);
+  else if (failed.length) process.stderr.write(`${failed.length} of ${cards.length} failed: ${failed.map((f) => f.name).join(', ')}; the others are ready\n`);
+  if (failed.length) process.exitCode = 2;
+}
+
+/** A model of several that could not be pulled; the others still were. */
+interface PullFailure {
+  name: string;
+  status: 'failed';
+  error: Record<string, unknown>;
 }
 
 async function pullOne(card: ModelCard, opts: PullCliOptions): Promise<PullOutcome> {

@@ -9,7 +9,9 @@ import { BOOTSTRAP_DEFAULTS, type MetricEstimate } from '../../bench/metrics/boo
 import { parsePredictionsCsv } from '../../bench/metrics/predictions-csv.js';
 import { scoreClassification, type MetricsReport } from '../../bench/metrics/report.js';
 import { action, printJson } from '../output.js';
+import { textTable } from '../text-table.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
+import { DEFAULT_DECIMALS, formatWithCI, metricHeading, type FormatOptions } from '../../report/format.js';
 
 interface ScoreCliOptions {
   csv?: string;
@@ -23,6 +25,7 @@ interface ScoreCliOptions {
   level: number;
   seed: number;
   groupCi?: boolean;
+  percentDecimals: number;
 }
 
 async function readText(file: string): Promise<string> {
@@ -52,6 +55,19 @@ export function register(program: Command): void {
     .option('--level <p>', 'confidence level', parseProbability, BOOTSTRAP_DEFAULTS.level)
     .option('--seed <s>', 'bootstrap seed (uint32)', parsePositiveInt, BOOTSTRAP_DEFAULTS.seed)
     .option('--group-ci', 'resample whole groups (the group column) instead of items')
+    .option('--percent-decimals <n>', 'decimals of rates printed in percent (JSON keeps full precision)', parsePositiveInt, DEFAULT_DECIMALS.percent)
+    .addHelpText(
+      'after',
+      `
+Emotion names are read as bench eval reads corpus labels (case and synonyms: Happy, joy → happiness);
+a name that is no emotion is an error with a did-you-mean, never an extra class.
+
+Examples:
+  bench score --csv predictions.csv                                   # classes inferred from the values
+  bench score --csv predictions.csv --classes anger,disgust,fear,happiness,neutral,sadness,surprise --json
+  bench score --csv predictions.csv --group-ci --resamples 5000       # resample whole clips (the group column)
+  bench score --store results/predictions/<model>-affectnet-val-<key> --protocol 7 --out results/runs`,
+    )
     .action(
       action(async (opts: ScoreCliOptions) => {
         const { resamples, level, seed } = opts;
@@ -70,27 +86,22 @@ export function register(program: Command): void {
         }
         const report = scoreClassification(table, { resamples, level, seed, groupCi: opts.groupCi });
         if (opts.json) printJson({ file: csv, ...report });
-        else process.stdout.write(formatReport(report, csv));
+        else process.stdout.write(formatReport(report, csv, { percentDecimals: opts.percentDecimals }));
       }),
     );
 }
 
-const fmt = (v: number): string => (Number.isNaN(v) ? 'n/a' : v.toFixed(4));
-
-function withCi(m: MetricEstimate | undefined): string {
+/** `61.9 [55.0, 68.1]` in the metric's unit (per-class `precision/anger` in precision's); '' when absent. */
+function withCi(name: string, m: MetricEstimate | undefined, fo: FormatOptions): string {
   if (!m) return '';
-  return m.ci ? `${fmt(m.value)} [${fmt(m.ci.low)}, ${fmt(m.ci.high)}]` : fmt(m.value);
+  return formatWithCI(name.split('/')[0], m.value, m.ci?.low ?? null, m.ci?.high ?? null, fo);
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  // Counts right-aligned, everything else left-aligned.
-  const pad = (cell: string, j: number) => (j > 0 && /^\d+$/.test(cell) ? cell.padStart(widths[j]) : cell.padEnd(widths[j]));
-  return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
-}
+/** A table without a rule, as the report prints it (first row = header). */
+const table = (rows: string[][]): string => textTable(rows[0], rows.slice(1), { rule: false }) + '\n';
 
 /** The human-readable report: summary metrics, per-class metrics and the confusion matrix. */
-export function formatReport(report: MetricsReport, file: string): string {
+export function formatReport(report: MetricsReport, file: string, fo: FormatOptions = {}): string {
   const { ci, classes, metrics } = report;
   const ciText = ci
     ? `${Math.round(ci.level * 1000) / 10}% percentile bootstrap CI, ${ci.resamples} resamples of ${ci.unit === 'group' ? `${ci.groups} groups` : 'items'}, seed ${ci.seed}`
@@ -98,13 +109,19 @@ export function formatReport(report: MetricsReport, file: string): string {
   const out: string[] = [`${file}: ${report.n} items, ${classes.length} classes; ${ciText}\n`];
 
   const summaryNames = Object.keys(metrics).filter((name) => !name.includes('/'));
-  out.push(table([['metric', 'value [CI]'], ...summaryNames.map((name) => [name, withCi(metrics[name])])]));
-  out.push('macroF1 averages F1 over all listed classes (0 for a class never predicted or absent); uar averages recall over classes present.\n');
+  out.push(table([['metric', 'value [CI]'], ...summaryNames.map((name) => [metricHeading(name), withCi(name, metrics[name], fo)])]));
+  out.push('Rates in percent. Macro-F1 averages F1 over all listed classes (0 for a class never predicted or absent); UAR averages recall over the classes present.\n');
 
   out.push(
     table([
-      ['class', 'support', 'precision [CI]', 'recall [CI]', 'f1 [CI]'],
-      ...classes.map((c, i) => [c, String(report.support[i]), withCi(metrics[`precision/${c}`]), withCi(metrics[`recall/${c}`]), withCi(metrics[`f1/${c}`])]),
+      ['class', 'support', 'precision (%) [CI]', 'recall (%) [CI]', 'F1 (%) [CI]'],
+      ...classes.map((c, i) => [
+        c,
+        String(report.support[i]),
+        withCi(`precision/${c}`, metrics[`precision/${c}`], fo),
+        withCi(`recall/${c}`, metrics[`recall/${c}`], fo),
+        withCi(`f1/${c}`, metrics[`f1/${c}`], fo),
+      ]),
     ]),
   );
 

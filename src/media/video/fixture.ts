@@ -134,7 +134,7 @@ export async function writeFaceClip(path: string, opts: FaceClipOptions = {}): P
   for (const s of segments) {
     if (photos.has(s.photo.path)) continue;
     const d = await decodeImage(s.photo.path);
-    if (!d.ok) throw new BenchError('BAD_INPUT', `cannot decode the fixture photo: ${d.detail}`, { file: s.photo.path });
+    if (!d.ok) throw new BenchError('BAD_INPUT', `cannot decode the fixture photo: ${d.detail}`, { file: s.photo.path, fix: 'pass a readable PNG or JPEG photo (the repository ones are in test/fixtures/)' });
     photos.set(s.photo.path, d.image);
   }
   requireTool('ffmpeg');
@@ -197,7 +197,7 @@ export async function writeUndecodableVideo(source: string, path: string): Promi
   const bytes = Buffer.from(await readFile(source));
   let n = 0;
   for (let i = bytes.indexOf('avc1'); i >= 0; i = bytes.indexOf('avc1', i + 4), n++) bytes.write('zzzz', i, 'latin1');
-  if (n === 0) throw new BenchError('BAD_INPUT', 'no avc1 tag found: pass an H.264 MP4', { file: source });
+  if (n === 0) throw new BenchError('BAD_INPUT', 'no avc1 tag found: pass an H.264 MP4', { file: source, fix: 'write the source with writeFaceClip(…, { container: \'mp4\' })' });
   await writeFile(path, bytes);
 }
 
@@ -208,7 +208,7 @@ export async function writeUndecodableVideo(source: string, path: string): Promi
  */
 export async function writeCorruptedVideo(source: string, path: string, from = 0.3, seed = 1): Promise<void> {
   const r = await runTool('ffmpeg', ['-v', 'error', '-y', '-i', source, '-c', 'copy', '-movflags', '+faststart', path]);
-  if (r.code !== 0) throw new BenchError('BAD_INPUT', `ffmpeg could not remux: ${lastMessage(r.stderr)}`, { file: source });
+  if (r.code !== 0) throw new BenchError('BAD_INPUT', `ffmpeg could not remux: ${lastMessage(r.stderr)}`, { file: source, fix: 'pass an H.264 MP4 that ffmpeg can read' });
   const bytes = await readFile(path);
   const mdat = bytes.indexOf('mdat');
   const rng = createRng(seed);
@@ -222,7 +222,7 @@ export async function writeCorruptedVideo(source: string, path: string, from = 0
  */
 export async function extractFramesLikeHsemotion(video: string, dir: string, pattern = '%03d.png'): Promise<number> {
   const r = await runTool('ffmpeg', ['-v', 'error', '-y', '-r', '1', '-i', video, '-r', '1', `${dir}/${pattern}`]);
-  if (r.code !== 0) throw new BenchError('BAD_INPUT', `ffmpeg could not extract frames: ${lastMessage(r.stderr)}`, { file: video });
+  if (r.code !== 0) throw new BenchError('BAD_INPUT', `ffmpeg could not extract frames: ${lastMessage(r.stderr)}`, { file: video, fix: 'check that ffmpeg reads the video and that the frames folder exists and is writable' });
   let n = 0;
   while (await stat(`${dir}/${pattern.replace('%03d', String(n + 1).padStart(3, '0'))}`).then(() => true, () => false)) n++;
   return n;

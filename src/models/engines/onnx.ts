@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { BenchError } from '../../errors.js';
+import { unloadableWeightsFix } from '../file-kind.js';
 import type { ModelCard } from '../card.js';
 import type { EmbeddingGraph } from '../embedding-graph.js';
 import { headRefs } from './heads.js';
@@ -108,7 +109,12 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   if (!support.ok) throw new BenchError('DEVICE_UNAVAILABLE', `device "${device}" is not available: ${support.reason}`, { fix: support.fix });
   const ort = await loadOrt();
   const where = source.path ?? `<in-memory ${card.name}>`;
-  const load = await sessionSource(card, source);
+  // A file that is not a protobuf (a photo passed as --weights) fails in the graph edit's parser: load it
+  // as it is instead, so onnxruntime's refusal and the file-kind advice below name the real problem.
+  const load: { path?: string; bytes?: Uint8Array; edit?: EmbeddingGraph } = await sessionSource(card, source).catch((e: unknown) => {
+    if (e instanceof BenchError && e.code !== 'UNSUPPORTED_FORMAT') throw e;
+    return source;
+  });
   const options: OrtSession.SessionOptions = {
     executionProviders: [PROVIDERS[device as Exclude<Device, 'wasm'>].ep],
     graphOptimizationLevel: opts.graphOptimization ?? 'all',
@@ -120,11 +126,18 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   try {
     session = load.bytes ? await ort.InferenceSession.create(load.bytes, options) : await ort.InferenceSession.create(load.path!, options);
   } catch (e) {
-    throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where}: ${(e as Error).message.split('\n')[0]}`, {
-      file: source.path,
-      fix: 'the file is corrupt or not an ONNX model: delete it and run `bench pull ' + card.name + '`',
-      cause: e,
-    });
+    const reason = (e as Error).message.split('\n')[0];
+    // Off the CPU, the provider is the likelier culprit (no adapter, no driver) than the file: try the CPU.
+    if (device !== 'cpu') {
+      throw new BenchError('DEVICE_UNAVAILABLE', `onnxruntime could not load ${where} on ${device}: ${reason}`, {
+        file: source.path,
+        fix: `rerun with --device cpu; if that fails too, the model is at fault, not the ${device} provider`,
+        cause: e,
+      });
+    }
+    // An in-memory graph (a replica) has no file to blame.
+    const fix = source.path ? unloadableWeightsFix(card, source.path, 'ONNX') : `the generated graph of ${card.name} did not load: this is a bug, please report it with the message above`;
+    throw new BenchError('UNSUPPORTED_FORMAT', `onnxruntime could not load ${where} on ${device}: ${reason}`, { file: source.path, fix, cause: e });
   }
   const inputShape = checkIo(card, session, where);
   const info: EngineInfo = { engine: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common, backend: PROVIDERS[device as Exclude<Device, 'wasm'>].ep, device, threads: opts.threads ?? 0 };

@@ -4,6 +4,7 @@
  * float datasets. Every HDF5 failure becomes a `BAD_H5` BenchError carrying libhdf5's own reason
  * ("truncated file: eof = …", "file signature not found") instead of its 30-line diagnostic stack.
  */
+import { sniffFileKind } from '../file-kind.js';
 import { existsSync } from 'node:fs';
 import h5wasm, { type Dataset, type File, type Group } from 'h5wasm/node';
 import { BenchError } from '../../errors.js';
@@ -38,14 +39,18 @@ export function hdf5Reason(e: unknown): string {
 export async function openH5(path: string): Promise<H5File> {
   await h5Ready();
   if (!existsSync(path)) {
-    throw new BenchError('WEIGHTS_MISSING', `no such file: ${path}`, { file: path, fix: 'check the path, or run `bench pull` for a zoo model' });
+    throw new BenchError('WEIGHTS_MISSING', `no such file: ${path}`, { file: path, fix: 'check the path, or run `bench pull NAME` for a zoo model' });
   }
   try {
     return new h5wasm.File(path, 'r');
   } catch (e) {
+    const kind = sniffFileKind(path);
     throw new BenchError('BAD_H5', `${path} is not a readable HDF5 file: ${hdf5Reason(e)}`, {
       file: path,
-      fix: 'the file is truncated or not HDF5 (an interrupted download, or an HTML error page saved as .h5): download it again',
+      // A photo or a web page is someone's file passed as weights, not a damaged download.
+      fix: kind
+        ? `${path} is ${kind}, not a Keras .h5 model: pass the model's .h5 file (--weights), or fetch it with \`bench pull NAME\``
+        : 'the file is truncated or not HDF5 (an interrupted download): download it again with `bench pull NAME`, or pass another file with --weights',
       cause: e,
     });
   }

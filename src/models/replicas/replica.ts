@@ -78,6 +78,12 @@ const TRUNKS: Record<Architecture, TrunkBuilder | { fix: string }> = {
   },
 };
 
+/** Whether `bench --model NAME --replica` can time this card (TF.js formats: only the MobileNet-v1 replica exists). */
+export function canReplicate(card: ModelCard): boolean {
+  if (typeof TRUNKS[card.architecture] !== 'function') return false;
+  return card.weights.format === 'keras-h5' || card.weights.format === 'tfjs' ? card.architecture === 'mobilenet_v1' : true;
+}
+
 /** Builds the replica of `card`; throws REPLICA_NOT_ALLOWED for an architecture without a builder. */
 export function buildReplica(card: ModelCard, opts: ReplicaOptions = {}): Replica {
   const builder = TRUNKS[card.architecture];
@@ -130,9 +136,17 @@ export function buildReplica(card: ModelCard, opts: ReplicaOptions = {}): Replic
   };
 }
 
-/** The replica stamp of an ONNX file, or undefined when the file is not a replica. */
+/**
+ * The replica stamp of an ONNX file, or undefined when the file is not a replica. Bytes that are not an
+ * ONNX model at all are not a replica either: the engine that loads them says what they are.
+ */
 export function replicaStamp(bytes: Uint8Array): ReplicaStamp | undefined {
-  const meta = readModelMetadata(bytes);
+  let meta: Record<string, string>;
+  try {
+    meta = readModelMetadata(bytes);
+  } catch {
+    return undefined;
+  }
   if (meta[REPLICA_METADATA_KEY] !== 'true') return undefined;
   return { architecture: meta.architecture ?? '', model: meta.model ?? '', seed: Number(meta.seed ?? 0) };
 }

@@ -9,7 +9,7 @@ import { ModelCard } from '../../../src/models/card.js';
 import { createOnnxEngine, onnxDeviceSupport } from '../../../src/models/engines/onnx.js';
 import { readHeads } from '../../../src/models/engines/heads.js';
 import { expectBenchError } from '../../expect-error.js';
-import { TINY_SIZE, tinyCardInput, tinyModelBytes } from '../../bench/tiny-model.js';
+import { TINY_FILE, TINY_SIZE, tinyCardInput, tinyModelBytes } from '../../bench/tiny-model.js';
 
 let dir: string;
 const card = ModelCard.parse(tinyCardInput());
@@ -55,10 +55,17 @@ test('a file whose input or outputs differ from the card names every mismatch', 
   await assert.rejects(createOnnxEngine(wrongSize, { path: file }), expectBenchError('MODEL_IO_MISMATCH', /shape \[-1, 3, 32, 32\], the card expects \[-1, 3, 224, 224\]/));
 });
 
-test('a corrupt file is refused with the file and the fix', async () => {
+test('a corrupt file is refused with the file and the fix: the card\'s own file is damaged, any other one is the wrong file', async () => {
+  const own = join(dir, TINY_FILE);
+  await writeFile(own, bytes.subarray(0, 200));
+  const withUrl = ModelCard.parse({ ...tinyCardInput(), weights: { ...tinyCardInput().weights, url: 'https://example.org/tiny.onnx' } });
+  await assert.rejects(createOnnxEngine(withUrl, { path: own }), expectBenchError('UNSUPPORTED_FORMAT', new RegExp(`damaged or not ONNX: delete .*${TINY_FILE} and run \`bench pull`)));
   const file = join(dir, 'corrupt.onnx');
   await writeFile(file, bytes.subarray(0, 200));
-  await assert.rejects(createOnnxEngine(card, { path: file }), expectBenchError('UNSUPPORTED_FORMAT', /corrupt\.onnx/, /bench pull/));
+  await assert.rejects(
+    createOnnxEngine(card, { path: file }),
+    expectBenchError('UNSUPPORTED_FORMAT', /corrupt\.onnx is not a valid ONNX model: pass the ONNX file of .* with --weights, or leave --weights out/),
+  );
 });
 
 test('devices: cpu is available; a provider this binary lacks is named with how to get it', async () => {
