@@ -15,7 +15,7 @@
  * and cost, random weights — latency only).
  *
  *   node --import tsx benchmarks/video-pipeline.ts [--frames 150] [--width 640] [--height 480] [--rounds 3]
- *        [--threads 0] [--model enet_b0_8_va_mtl] [--json]
+ *        [--threads 0] [--model enet_b0_8_va_mtl] [--detector retinaface|ssd] [--json]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { DetectionCache } from '../src/media/faces/cache.js';
 import { openClipFaces } from '../src/media/faces/clip-faces.js';
 import type { DetectedFace } from '../src/media/faces/detector.js';
+import { createSsdDetector } from '../src/media/faces/faceapi-ssd.js';
 import { createRetinaFaceDetector } from '../src/media/faces/retinaface.js';
 import { selectFaces } from '../src/media/faces/select.js';
 import type { RgbImage } from '../src/media/image.js';
@@ -47,6 +48,7 @@ const HEIGHT = arg('height', 480);
 const ROUNDS = arg('rounds', 3);
 const THREADS = arg('threads', 0);
 const MODEL = sarg('model', 'enet_b0_8_va_mtl');
+const DETECTOR = sarg('detector', 'retinaface');
 const JSON_OUT = process.argv.includes('--json');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -66,7 +68,7 @@ try {
   });
   const card = getModel(MODEL);
   const { engine } = await openModel(card, { replica: true, threads: THREADS });
-  const detector = await createRetinaFaceDetector({ threads: THREADS });
+  const detector = DETECTOR === 'ssd' ? await createSsdDetector() : await createRetinaFaceDetector({ threads: THREADS });
   const n = tensorLength(card.input);
   const input = new Float32Array(n);
   const dims = [1, 3, card.input.size, card.input.size];

@@ -159,7 +159,6 @@ async function* streamFrames(
   let yielded = 0;
   let received = 0;
   let index = indexOf(0);
-  let wanted = false;
   let buf = new Uint8Array(frameBytes);
   const scratch = new Uint8Array(frameBytes);
   let filled = 0;
@@ -168,7 +167,7 @@ async function* streamFrames(
     const t = i / info.fps;
     return t >= start && t < end;
   };
-  wanted = keep(index) && inSegment(index);
+  let wanted = keep(index) && inSegment(index);
   // Frames ffmpeg should send: all of them, or the selected ones.
   let expected = info.frameCount;
   if (select) for (expected = 0; indexOf(expected) < info.frameCount; ) expected++;
