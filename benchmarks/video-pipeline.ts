@@ -2,7 +2,8 @@
  * The video media stage's speed, on a generated clip (real photo, pan/zoom, a no-face cut), each figure a
  * median over rounds:
  *
- * - decode alone: ffmpeg → rgb24 frames through the pipe, nothing done with them (frames/s);
+ * - decode alone: ffmpeg → rgb24 frames through the pipe, nothing done with them (frames/s), for every
+ *   frame and with EMO-AffectNet's sampling (clip frames/s: ffmpeg selects 1 in 5, only those are piped);
  * - detect alone: RetinaFace on the frames already in memory (frames/s);
  * - bare engine: the classifier's `run` on the face crops, pre-made as tensors (crops/s);
  * - pipeline, cold: `openClipFaces` (decode + detect + largest face) + crop/resize/normalise + engine, with
@@ -14,7 +15,7 @@
  * and cost, random weights — latency only).
  *
  *   node --import tsx benchmarks/video-pipeline.ts [--frames 150] [--width 640] [--height 480] [--rounds 3]
- *        [--threads 0] [--model enet_b0_8_va_mtl] [--json]
+ *        [--threads 0] [--model enet_b0_8_va_mtl] [--detector retinaface|ssd] [--json]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { DetectionCache } from '../src/media/faces/cache.js';
 import { openClipFaces } from '../src/media/faces/clip-faces.js';
 import type { DetectedFace } from '../src/media/faces/detector.js';
+import { createSsdDetector } from '../src/media/faces/faceapi-ssd.js';
 import { createRetinaFaceDetector } from '../src/media/faces/retinaface.js';
 import { selectFaces } from '../src/media/faces/select.js';
 import type { RgbImage } from '../src/media/image.js';
@@ -46,6 +48,7 @@ const HEIGHT = arg('height', 480);
 const ROUNDS = arg('rounds', 3);
 const THREADS = arg('threads', 0);
 const MODEL = sarg('model', 'enet_b0_8_va_mtl');
+const DETECTOR = sarg('detector', 'retinaface');
 const JSON_OUT = process.argv.includes('--json');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -65,7 +68,7 @@ try {
   });
   const card = getModel(MODEL);
   const { engine } = await openModel(card, { replica: true, threads: THREADS });
-  const detector = await createRetinaFaceDetector({ threads: THREADS });
+  const detector = DETECTOR === 'ssd' ? await createSsdDetector() : await createRetinaFaceDetector({ threads: THREADS });
   const n = tensorLength(card.input);
   const input = new Float32Array(n);
   const dims = [1, 3, card.input.size, card.input.size];
@@ -83,7 +86,7 @@ try {
   const warmFaces = await detector.detect(frames[0]);
   await classify(frames[0], warmFaces[0]);
 
-  const rows = { decode: [] as number[], detect: [] as number[], engine: [] as number[], cold: [] as number[], warm: [] as number[] };
+  const rows = { decode: [] as number[], decodeEmo: [] as number[], detect: [] as number[], engine: [] as number[], cold: [] as number[], warm: [] as number[] };
   let faceFrames = 0;
   for (let round = 0; round < ROUNDS; round++) {
     // Decode alone.
@@ -93,6 +96,12 @@ try {
     let count = 0;
     for await (const _ of opened.clip.frames) count++;
     rows.decode.push(performance.now() - t);
+    // Decode with EMO-AffectNet's sampling: ffmpeg's select keeps 1 frame in 5, the rest is never piped.
+    t = performance.now();
+    const sampled = await openVideo(truth.path, { sampling: { kind: 'emo-affectnet' } });
+    if (!sampled.ok) throw new Error(sampled.detail);
+    for await (const _ of sampled.clip.frames) count++;
+    rows.decodeEmo.push(performance.now() - t);
 
     // Detect alone, on frames in memory; the largest faces become the crops of the bare engine run.
     const picks: Array<DetectedFace | undefined> = [];
@@ -135,6 +144,7 @@ try {
     threads: THREADS || 'ORT default',
     rounds: ROUNDS,
     decodeFps: fps(ms.decode),
+    decodeEmoSampledClipFps: fps(ms.decodeEmo),
     detectFps: fps(ms.detect),
     engineCropsPerSec: fps(ms.engine, faceFrames),
     pipelineColdFps: fps(ms.cold),
@@ -150,6 +160,7 @@ try {
     const f = (v: number) => v.toFixed(1).padStart(7);
     console.log(`${FRAMES} frames ${WIDTH}×${HEIGHT} H.264 (${faceFrames} with a face), ${result.model}, ${result.detector}, threads ${result.threads}, median of ${ROUNDS} rounds`);
     console.log(`decode alone                 ${f(result.decodeFps)} frames/s`);
+    console.log(`decode, EMO sampling         ${f(result.decodeEmoSampledClipFps)} clip frames/s (1 in 5 piped)`);
     console.log(`detect alone                 ${f(result.detectFps)} frames/s`);
     console.log(`bare engine                  ${f(result.engineCropsPerSec)} crops/s`);
     console.log(`pipeline, cold cache         ${f(result.pipelineColdFps)} frames/s  vs bare detect + engine ${f(result.bareDetectPlusEngineFps)} frames/s: ratio ${result.coldRatio.toFixed(2)} (the detector is ${(100 * result.detectorShareOfCold).toFixed(0)}% of the time)`);

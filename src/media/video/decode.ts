@@ -14,8 +14,9 @@
  *   Node's buffer fills (one highWaterMark), then the pipe, then ffmpeg blocks in write(). Memory is a
  *   few frames whatever the clip length (`readAhead` frames decoded in advance, default 2, so that
  *   decoding overlaps inference). Leaving the loop early (break, throw) kills ffmpeg.
- * - Every frame is decoded (inter-frame codecs need them all); sampling only decides which are yielded,
- *   so indices are exact.
+ * - Every frame is decoded (inter-frame codecs need them all). Periodic sampling (every-nth, EMO-AffectNet)
+ *   runs as ffmpeg's `select` on the decoded frame number, so skipped frames are not converted or piped;
+ *   other policies are applied in Node. Either way indices are exact frame numbers.
  * - A failure after opening (a truncated file with an intact header) throws `VideoSkipError`
  *   (`video-unreadable`); a segment with no frame in it throws one with `video-no-frames`.
  */
@@ -26,7 +27,7 @@ import { rgbImage, type RgbImage } from '../image.js';
 import { ffmpegMissing, lastMessage, requireTool, toolCommand } from './ffmpeg.js';
 import { probeVideo, type VideoInfo } from './probe.js';
 import { readAhead } from './read-ahead.js';
-import { frameSampler, type SamplingPolicy } from './sampling.js';
+import { ffmpegSelect, frameSampler, type SamplingPolicy } from './sampling.js';
 import { VideoSkipError, videoSkip, type VideoResult } from './skip.js';
 
 export interface DecodeOptions {
@@ -61,7 +62,7 @@ export interface VideoFrame {
 export interface DecodeStats {
   /** Bytes Node has taken from ffmpeg's stdout so far (bounded by the consumer's pace). */
   bytesRead: number;
-  /** Frames decoded so far, sampled or not. */
+  /** Frames received from ffmpeg so far (every frame, or only the sampled ones when ffmpeg selects them). */
   framesDecoded: number;
   /** ffmpeg's pid while it runs. */
   pid?: number;
@@ -98,7 +99,8 @@ export async function openVideo(path: string, opts: DecodeOptions = {}): Promise
   if (!(start >= 0) || !(end > start)) {
     throw new BenchError('BAD_INPUT', `segment [${start}, ${end}) s is empty or negative`, { file: path, fix: 'pass 0 ≤ start < end (seconds)' });
   }
-  const keep = frameSampler(opts.sampling ?? { kind: 'every' }, info.fps);
+  const sampling = opts.sampling ?? { kind: 'every' };
+  frameSampler(sampling, info.fps); // a bad policy fails here, before any ffmpeg starts
   const size = outputSize(info, opts.maxWidth);
   const stats: DecodeStats = { bytesRead: 0, framesDecoded: 0 };
   const depth = opts.readAhead ?? 2;
@@ -107,7 +109,7 @@ export async function openVideo(path: string, opts: DecodeOptions = {}): Promise
     info,
     ...size,
     stats,
-    frames: { [Symbol.asyncIterator]: () => readAhead(streamFrames(path, info, size, keep, start, end, stats), depth)[Symbol.asyncIterator]() },
+    frames: { [Symbol.asyncIterator]: () => readAhead(streamFrames(path, info, size, sampling, start, end, stats), depth)[Symbol.asyncIterator]() },
   };
   return { ok: true, clip };
 }
@@ -123,14 +125,21 @@ async function* streamFrames(
   path: string,
   info: VideoInfo,
   size: { width: number; height: number },
-  keep: (i: number) => boolean,
+  sampling: SamplingPolicy,
   start: number,
   end: number,
   stats: DecodeStats,
 ): AsyncGenerator<VideoFrame> {
   requireTool('ffmpeg');
+  const keep = frameSampler(sampling, info.fps);
+  // Periodic policies select in ffmpeg (unsampled frames are neither converted nor piped); the rest in Node.
+  const select = ffmpegSelect(sampling, info.fps);
+  const indexOf = select ? select.indexOf : (k: number) => k;
+  const filters: string[] = [];
+  if (select) filters.push(`select=${select.expr}`);
+  if (size.width !== info.width) filters.push(`scale=${size.width}:${size.height}:flags=bilinear`);
   const args = ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', '-an', '-sn', '-fps_mode', 'passthrough'];
-  if (size.width !== info.width) args.push('-vf', `scale=${size.width}:${size.height}:flags=bilinear`);
+  if (filters.length) args.push('-vf', filters.join(','));
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   const child = spawn(toolCommand('ffmpeg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('error', () => undefined); // reported through `spawnError`; a later kill() failure is moot
@@ -148,8 +157,8 @@ async function* streamFrames(
   const frameBytes = size.width * size.height * 3;
   const scale = size.width / info.width;
   let yielded = 0;
-  let index = 0;
-  let wanted = false;
+  let received = 0;
+  let index = indexOf(0);
   let buf = new Uint8Array(frameBytes);
   const scratch = new Uint8Array(frameBytes);
   let filled = 0;
@@ -158,7 +167,10 @@ async function* streamFrames(
     const t = i / info.fps;
     return t >= start && t < end;
   };
-  wanted = keep(0) && inSegment(0);
+  let wanted = keep(index) && inSegment(index);
+  // Frames ffmpeg should send: all of them, or the selected ones.
+  let expected = info.frameCount;
+  if (select) for (expected = 0; indexOf(expected) < info.frameCount; ) expected++;
   try {
     const failed = await spawnError;
     if (failed) throw ffmpegMissing('ffmpeg', toolCommand('ffmpeg'), failed);
@@ -175,7 +187,8 @@ async function* streamFrames(
         if (filled < frameBytes) continue;
         filled = 0;
         stats.framesDecoded++;
-        const i = index++;
+        const i = index;
+        index = indexOf(++received);
         if (wanted) {
           const frame: VideoFrame = { index: i, timeSec: i / info.fps, image: rgbImage(buf, size.width, size.height), scale };
           buf = new Uint8Array(frameBytes);
@@ -196,7 +209,7 @@ async function* streamFrames(
     }
     if (yielded === 0) {
       const what = start > 0 || end < Infinity ? `the segment [${start}, ${end}) s of this ${info.durationSec} s clip` : 'the clip';
-      throw new VideoSkipError(videoSkip('video-no-frames', `${what} gave no frame (${stats.framesDecoded} decoded)`, path), 0);
+      throw new VideoSkipError(videoSkip('video-no-frames', `${what} gave no frame (${stats.framesDecoded} frames read)`, path), 0);
     }
   } finally {
     if (!done) {
@@ -211,9 +224,9 @@ async function* streamFrames(
     if (code !== 0) {
       throw new VideoSkipError(videoSkip('video-unreadable', `ffmpeg failed (exit ${code}) after ${stats.framesDecoded} frames: ${lastMessage(stderr)}`, path), yielded);
     }
-    if (stats.framesDecoded < info.frameCount && stderr.trim()) {
+    if (stats.framesDecoded < expected && stderr.trim()) {
       throw new VideoSkipError(
-        videoSkip('video-unreadable', `decoding stopped at frame ${stats.framesDecoded} of ${info.frameCount}: ${lastMessage(stderr)}`, path),
+        videoSkip('video-unreadable', `decoding stopped after ${stats.framesDecoded} of ${expected} frames: ${lastMessage(stderr)}`, path),
         yielded,
       );
     }

@@ -89,3 +89,23 @@ export function samplingPlan(policy: SamplingPolicy, clip: { fps: number; frameC
   for (let i = 0; i < clip.frameCount; i++) if (keep(i)) out.push(i);
   return out;
 }
+
+/**
+ * For the index-periodic policies (`every-nth`, `emo-affectnet`), the same rule as an ffmpeg `select`
+ * filter on the decoded frame number `n`, so unsampled frames are never converted to RGB nor piped (at
+ * 720p and EMO's step 6 that is 5/6 of the pipe's traffic). `indexOf(k)` is the frame number of the
+ * k-th selected frame. Null for policies that keep every frame or depend on fps ratios (Node filters those).
+ */
+export function ffmpegSelect(policy: SamplingPolicy, clipFps: number): { expr: string; indexOf: (k: number) => number } | null {
+  frameSampler(policy, clipFps); // validates
+  if (policy.kind === 'every-nth' && policy.n > 1) {
+    const { n } = policy;
+    const offset = policy.offset ?? 0;
+    return { expr: offset ? `gte(n\\,${offset})*not(mod(n-${offset}\\,${n}))` : `not(mod(n\\,${n}))`, indexOf: (k) => offset + k * n };
+  }
+  if (policy.kind === 'emo-affectnet') {
+    const step = emoAffectNetStep(clipFps);
+    return step > 1 ? { expr: `not(mod(n\\,${step}))`, indexOf: (k) => k * step } : null;
+  }
+  return null;
+}

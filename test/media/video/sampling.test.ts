@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emoAffectNetStep, frameSampler, pythonRound, samplingPlan } from '../../../src/media/video/sampling.js';
+import { emoAffectNetStep, ffmpegSelect, frameSampler, pythonRound, samplingPlan } from '../../../src/media/video/sampling.js';
 import { expectBenchError } from '../../expect-error.js';
 
 /** Python's `list(range(1, total + 1, step))`, written out, then shifted to 0-based. */
@@ -60,4 +60,23 @@ test('bad policies are BAD_INPUT with a fix', () => {
   assert.throws(() => frameSampler({ kind: 'fps', fps: -1 }, 25), expectBenchError('BAD_INPUT', /target fps/));
   assert.throws(() => frameSampler({ kind: 'every' }, 0), expectBenchError('BAD_INPUT', /clip fps/));
   assert.throws(() => frameSampler({ kind: 'sometimes' } as never, 25), expectBenchError('BAD_INPUT', /unknown sampling/));
+});
+
+test("ffmpeg's select for the periodic policies maps the k-th selected frame to the plan's k-th index (decode.test runs it in ffmpeg)", () => {
+  const cases = [
+    [{ kind: 'every-nth', n: 4 }, 30],
+    [{ kind: 'every-nth', n: 10, offset: 3 }, 25],
+    [{ kind: 'emo-affectnet' }, 30],
+    [{ kind: 'emo-affectnet' }, 25],
+  ] as const;
+  for (const [policy, fps] of cases) {
+    const sel = ffmpegSelect(policy, fps)!;
+    const plan = samplingPlan(policy, { fps, frameCount: 100 });
+    assert.deepEqual(plan.map((_, k) => sel.indexOf(k)), plan);
+    assert.match(sel.expr, /^(gte\(n\\,\d+\)\*)?not\(mod\(n(-\d+)?\\,\d+\)\)$/);
+  }
+  assert.equal(ffmpegSelect({ kind: 'every' }, 25), null);
+  assert.equal(ffmpegSelect({ kind: 'fps', fps: 5 }, 25), null, 'fps ratios are filtered in Node');
+  assert.equal(ffmpegSelect({ kind: 'every-nth', n: 1 }, 25), null);
+  assert.equal(ffmpegSelect({ kind: 'emo-affectnet' }, 5), null, 'step 1');
 });
