@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { parsePositiveInt, parseProbability } from '../parse.js';
+import { EMIT_DEFAULTS, type ShardCliOptions } from '../shard-options.js';
 
 export interface EvalCliOptions {
   model: string;
@@ -30,6 +31,11 @@ export interface EvalCliOptions {
   out: string;
   save: boolean;
   json?: boolean;
+  // Sharding (shard-options.ts).
+  shard?: string;
+  emit?: 'slurm' | 'k8s';
+  shards: number;
+  image: string;
 }
 
 export function register(program: Command): void {
@@ -58,6 +64,10 @@ export function register(program: Command): void {
     .option('--out <dir>', 'directory for run records', 'results/runs')
     .option('--no-save', 'do not write a run record')
     .option('--json', 'print the run record as JSON on stdout')
+    .option('--shard <i/n|auto>', 'run array task i of n (0-based): shard i of the corpus, into its own store segment; auto = from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; then `bench merge`')
+    .addOption(new Option('--emit <scheduler>', 'print the job for this evaluation instead of running it: a Slurm array submission or a Kubernetes Indexed Job, with the merge step').choices(['slurm', 'k8s']))
+    .option('--shards <n>', 'with --emit: the number of array tasks', parsePositiveInt, EMIT_DEFAULTS.shards)
+    .option('--image <ref>', 'with --emit k8s: the container image (fer-bench installed, `bench` on PATH)', EMIT_DEFAULTS.image)
     .addHelpText(
       'after',
       `
@@ -65,12 +75,17 @@ Examples:
   bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --classes 8
   bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --classes 7   # reuses the stored predictions
   bench eval -m mobilenet_7 --dataset folder --root ~/data/RAF-DB/test --label-map "1=surprise,2=fear,3=disgust,4=happiness,5=sadness,6=anger,7=neutral"
-  bench eval -m faceapi_expression --dataset csv --manifest lab.csv --root ~/data/lab --json`,
+  bench eval -m faceapi_expression --dataset csv --manifest lab.csv --root ~/data/lab --json
+  bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --shard 2/4          # one array task
+  bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --emit slurm --shards 8 > submit.sh`,
     )
     .action(action(async (opts: EvalCliOptions) => runEvalCommand(opts)));
 }
 
 async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
+  const sharding = await import('../shard-options.js');
+  if (opts.emit) return sharding.printEmitted(opts as EvalCliOptions & ShardCliOptions);
+  const shard = opts.shard === undefined ? undefined : (await import('../../bench/shard.js')).parseShardSpec(opts.shard);
   const { getModel } = await import('../../models/zoo.js');
   const { openModel } = await import('../../models/open.js');
   const { evaluate } = await import('../../bench/evaluate.js');
@@ -94,6 +109,13 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
   } catch (e) {
     await opened.engine.dispose();
     throw e;
+  }
+  if (shard) {
+    try {
+      return await sharding.runShardTask(opened, corpus, shard, opts, { batchSize: opts.batch, workers, storeDir: opts.storeDir });
+    } finally {
+      await opened.engine.dispose();
+    }
   }
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: 'images', quiet: opts.json });
   let record;

@@ -1,0 +1,235 @@
+/**
+ * `bench merge`: the segments of a sharded evaluation (shard.ts) become one prediction store and one run
+ * record. The merged store's key is the segments' key without the shard, which is exactly the key a
+ * single-process run of the same evaluation has, so the store is that run's store; the record is then
+ * made by the ordinary re-scoring path (rescore.ts), which is why its metrics, intervals and confusion
+ * matrix are byte-identical to a single run's. Timings (per-item engine time), the engine's thread
+ * count, the hosts and the list of shards are what may differ.
+ *
+ * Refused, with the shard and directory named: segments of different evaluations (model sha256, corpus
+ * manifest hash, preprocessing, harness version, shard count...), a missing or duplicated shard, an
+ * incomplete segment, and parts that do not add up to the totals every shard recorded.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { BenchError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { canonicalJson } from '../util/hash.js';
+import { SKIP_LOG_FILE, type EvalRunRecord } from './evaluate.js';
+import { readScorableStore, rescoreStore, type RescoreOptions, type ScorableStore } from './rescore.js';
+import type { StoreSummary } from './runner.js';
+import { keyShard, openStore, type StoreKey } from './store.js';
+import { readMeta } from './store/meta.js';
+
+export interface MergeOptions extends RescoreOptions {
+  /** Folder the merged store is written into. Default: the folder holding the segments (they must share one). */
+  storeDir?: string;
+  /** fsync the merged store's writes. Default true. */
+  fsync?: boolean;
+}
+
+/** One merged shard, as the run record lists it. */
+export interface ShardProvenance {
+  index: number;
+  count: number;
+  dir: string;
+  host: string;
+  records: number;
+  completed: string;
+  harness: string;
+}
+
+export interface MergedRunRecord extends EvalRunRecord {
+  /** The segments the store was merged from (a single-process run has no such list). */
+  shards: ShardProvenance[];
+}
+
+export interface MergeResult {
+  storeDir: string;
+  key: StoreKey;
+  record: MergedRunRecord;
+}
+
+type SegmentSummary = NonNullable<StoreSummary['shard']>;
+
+interface Segment {
+  dir: string;
+  store: ScorableStore;
+  shard: SegmentSummary;
+}
+
+const MERGE_FIX = 'pass the directories of every shard of one evaluation: results/predictions/<model>-<corpus>-<split>-*-shard*of<n>';
+
+/** The key of the whole evaluation: a segment's key without its shard. */
+export function evaluationKey(key: StoreKey): StoreKey {
+  const { shard: _shard, ...extra } = (key.extra ?? {}) as Record<string, unknown>;
+  return { ...key, extra };
+}
+
+async function readSegment(dir: string): Promise<Segment> {
+  const meta = await readMeta(dir);
+  if (!meta) throw new BenchError('BAD_INPUT', `${dir} is not a prediction store (no meta.json)`, { file: dir, fix: MERGE_FIX });
+  const ks = keyShard(meta.key);
+  if (!ks) throw new BenchError('BAD_INPUT', `${dir} is the store of a whole evaluation, not a shard's segment`, { file: dir, fix: MERGE_FIX });
+  if (!meta.complete) {
+    throw new BenchError('BAD_INPUT', `shard ${ks.index}/${ks.count} is incomplete: its task was interrupted or is still running`, {
+      file: dir,
+      fix: `wait for array task ${ks.index}, or resubmit it (bench eval … --shard ${ks.index}/${ks.count} resumes the segment), then merge again`,
+    });
+  }
+  const store = await readScorableStore(dir);
+  const shard = store.summary.shard;
+  if (!shard) throw new BenchError('BAD_INPUT', `shard ${ks.index}/${ks.count} has no shard summary (written by an older fer-bench)`, { file: dir, fix: 'delete the segment and run its task again' });
+  return { dir, store, shard };
+}
+
+/** What differs between two segments' evaluations, in words; empty when they are shards of one evaluation. */
+function differences(a: Segment, b: Segment): string[] {
+  const ka = a.store.meta.key;
+  const kb = b.store.meta.key;
+  const fields: Array<[string, unknown, unknown]> = [
+    ['model', ka.model.name, kb.model.name],
+    ['model sha256', ka.model.sha256, kb.model.sha256],
+    ['corpus', `${ka.dataset.corpus}/${ka.dataset.split}`, `${kb.dataset.corpus}/${kb.dataset.split}`],
+    ['corpus manifest hash', ka.dataset.manifestSha256, kb.dataset.manifestSha256],
+    ['preprocessing', ka.preprocessing, kb.preprocessing],
+    ['class lists', ka.classes, kb.classes],
+    ['label map', ka.labelMap, kb.labelMap],
+    ['engine settings', evaluationKey(ka).extra, evaluationKey(kb).extra],
+    ['harness version', a.shard.harness, b.shard.harness],
+    ['shard count', a.shard.count, b.shard.count],
+  ];
+  const text = (v: unknown) => (typeof v === 'string' ? v : canonicalJson(v ?? null));
+  const out = fields.filter(([, x, y]) => text(x) !== text(y)).map(([name, x, y]) => `${name} (${text(x)} vs ${text(y)})`);
+  // Anything else in the key (a field added later) still refuses the merge.
+  if (out.length === 0 && canonicalJson(evaluationKey(ka)) !== canonicalJson(evaluationKey(kb))) out.push('store key');
+  return out;
+}
+
+/** Checks the segments are the n shards of one evaluation and that their parts add up; returns them by index. */
+function checkSegments(segments: Segment[]): Segment[] {
+  if (segments.length === 0) throw new BenchError('BAD_INPUT', 'no segments to merge', { fix: MERGE_FIX });
+  const first = segments[0];
+  for (const s of segments.slice(1)) {
+    const diff = differences(first, s);
+    if (diff.length) {
+      throw new BenchError('BAD_INPUT', `shard ${s.shard.index}/${s.shard.count} is not a shard of the same evaluation as shard ${first.shard.index}/${first.shard.count} (${first.dir}): different ${diff.join('; ')}`, {
+        file: s.dir,
+        fix: 'merge only the segments of one evaluation, written by one version of fer-bench; rerun the odd ones out with the same model, corpus and options',
+      });
+    }
+  }
+  const n = first.shard.count;
+  const byIndex = new Map<number, Segment>();
+  for (const s of segments) {
+    const other = byIndex.get(s.shard.index);
+    if (other) {
+      throw new BenchError('BAD_INPUT', `shard ${s.shard.index}/${n} is given twice: ${other.dir} and ${s.dir}`, { file: s.dir, fix: 'pass each shard once' });
+    }
+    byIndex.set(s.shard.index, s);
+  }
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !byIndex.has(i));
+  if (missing.length) {
+    throw new BenchError('BAD_INPUT', `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${n} missing (have ${[...byIndex.keys()].sort((a, b) => a - b).join(', ')})`, {
+      file: dirname(first.dir),
+      fix: `run array task${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (bench eval … --shard ${missing[0]}/${n}) and pass ${missing.length > 1 ? 'their directories' : 'its directory'} too`,
+    });
+  }
+  const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+  // The parts must add up to the totals every shard recorded of the whole corpus.
+  const seen = new Set<string>();
+  for (const s of ordered) {
+    const { shard, store } = s;
+    const where = `shard ${shard.index}/${n}`;
+    const fail = (what: string) => new BenchError('BAD_INPUT', `${where}: ${what}`, { file: s.dir, fix: 'the segment was changed after its run: delete it and run its task again' });
+    if (shard.corpusItems !== first.shard.corpusItems || shard.corpusSkipped !== first.shard.corpusSkipped || shard.corpusFlagged !== first.shard.corpusFlagged) {
+      throw fail(`its corpus totals (${shard.corpusItems} items) differ from shard ${first.shard.index}'s (${first.shard.corpusItems})`);
+    }
+    if (store.records.length !== shard.end - shard.start || store.summary.corpus.items !== store.records.length) {
+      throw fail(`${store.records.length} records for a block of ${shard.end - shard.start} items`);
+    }
+    for (const r of store.records) {
+      if (seen.has(r.id)) throw fail(`item ${r.id} is in another shard too`);
+      seen.add(r.id);
+    }
+    const skipped = Object.values(store.summary.corpus.skippedByReason).reduce((a, b) => a + b, 0);
+    const flagged = Object.values(store.summary.corpus.flaggedByReason).reduce((a, b) => a + b, 0);
+    if (shard.index === 0 ? skipped !== shard.corpusSkipped || flagged !== shard.corpusFlagged : skipped + flagged > 0) {
+      throw fail(`its loader skips (${skipped}) and flags (${flagged}) do not match the corpus totals (shard 0 holds all ${shard.corpusSkipped} and ${shard.corpusFlagged})`);
+    }
+  }
+  if (seen.size !== first.shard.corpusItems) {
+    throw new BenchError('BAD_INPUT', `the shards hold ${seen.size} items, the corpus ${first.shard.corpusItems}`, { file: first.dir, fix: 'delete the segments and run the array again' });
+  }
+  const corpusOf = (s: Segment) => {
+    const { items: _i, skippedByReason: _s, flaggedByReason: _f, root: _r, ...rest } = s.store.summary.corpus;
+    return canonicalJson(rest);
+  };
+  for (const s of ordered) {
+    if (corpusOf(s) !== corpusOf(first)) {
+      throw new BenchError('BAD_INPUT', `shard ${s.shard.index}/${n} read the corpus differently from shard ${first.shard.index} (layout, classes or source labels)`, { file: s.dir, fix: 'run every task with the same --dataset, --layout and --label-map' });
+    }
+  }
+  return ordered;
+}
+
+/** The shards' skip logs as one: every loader skip (shard 0's), then every run-time skip, in shard order. */
+async function mergeSkipLogs(segments: readonly Segment[], dir: string): Promise<void> {
+  const load: string[] = [];
+  const run: string[] = [];
+  for (const s of segments) {
+    let text: string;
+    try {
+      text = await readFile(join(s.dir, SKIP_LOG_FILE), 'utf8');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') continue;
+      throw e;
+    }
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      ((JSON.parse(line) as { stage?: string }).stage === 'load' ? load : run).push(line);
+    }
+  }
+  const lines = [...load, ...run];
+  await writeFileAtomic(join(dir, SKIP_LOG_FILE), lines.length ? lines.join('\n') + '\n' : '');
+}
+
+/** Merges the segment directories into one store and scores it (see the module comment). */
+export async function mergeSegments(dirs: readonly string[], opts: MergeOptions = {}): Promise<MergeResult> {
+  const segments = checkSegments(await Promise.all(dirs.map((d) => readSegment(resolve(d)))));
+  const parents = new Set(segments.map((s) => dirname(s.dir)));
+  if (opts.storeDir === undefined && parents.size > 1) {
+    throw new BenchError('BAD_INPUT', `the segments are in ${parents.size} folders (${[...parents].join(', ')})`, { fix: 'say where the merged store goes: --store-dir DIR' });
+  }
+  const baseDir = opts.storeDir ?? [...parents][0];
+  const first = segments[0].store;
+  const key = evaluationKey(first.meta.key);
+  const shards: ShardProvenance[] = segments.map((s) => ({
+    index: s.shard.index,
+    count: s.shard.count,
+    dir: s.dir,
+    host: s.shard.host,
+    records: s.store.records.length,
+    completed: s.store.meta.complete!.date,
+    harness: s.shard.harness,
+  }));
+  // The whole corpus's summary: shard 0's (it holds the loader's skips and flags) with every shard's items.
+  const { shard: _shard, ...rest } = first.summary;
+  const summary: StoreSummary & { mergedFrom: ShardProvenance[] } = {
+    ...rest,
+    corpus: { ...first.summary.corpus, items: segments.reduce((n, s) => n + s.store.records.length, 0) },
+    mergedFrom: shards,
+  };
+
+  const store = await openStore({ key, baseDir, fsync: opts.fsync });
+  try {
+    // Appending is idempotent (ids already stored are skipped), so a merge that crashed is simply run again.
+    for (const s of segments) await store.append(s.store.records);
+    await store.markComplete(summary);
+  } finally {
+    await store.close();
+  }
+  await mergeSkipLogs(segments, store.dir);
+  const record = await rescoreStore(store.dir, opts);
+  return { storeDir: store.dir, key, record: { ...record, shards } };
+}
