@@ -35,6 +35,10 @@ chmod 755 "$state"
 trap 'status=$?; if [ $status -ne 0 ]; then echo "slurm-up: failed; logs in $state/log" >&2; "$here/slurm-down.sh" --keep "$state" >&2 || true; fi' EXIT
 
 # munge: its own key, socket and pid file, run as the munge user as its package intends.
+if ! runuser -u munge -- test -x "$state"; then
+  echo "slurm-up: the munge user cannot reach $state (a parent folder is not searchable by others, e.g. mode 700): use another folder" >&2
+  exit 1
+fi
 chown munge:munge "$state/munge"
 chmod 755 "$state/munge"  # the socket's directory must be searchable by all
 head -c 1024 /dev/urandom >"$state/munge/munge.key"

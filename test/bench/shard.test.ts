@@ -6,9 +6,8 @@ import { spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluate, SKIP_LOG_FILE, type EvalRunRecord } from '../../src/bench/evaluate.js';
+import { evaluate, SKIP_LOG_FILE } from '../../src/bench/evaluate.js';
 import { mergeSegments } from '../../src/bench/merge.js';
-import type { PredictionRecord } from '../../src/bench/records.js';
 import { runCorpus, storeKey } from '../../src/bench/runner.js';
 import { runSegment } from '../../src/bench/segment.js';
 import { parseShardSpec, shardBlock, shardCorpus, shardFromEnv } from '../../src/bench/shard.js';
@@ -20,6 +19,7 @@ import { openModel, type OpenedModel } from '../../src/models/open.js';
 import { getModel, loadZoo } from '../../src/models/zoo.js';
 import { canonicalJson, compareCodeUnits, sha256 } from '../../src/util/hash.js';
 import { tempDir } from '../datasets/tmpdir.js';
+import { scored, untimed } from './shard-fixture.js';
 import { expectBenchError } from '../expect-error.js';
 import { tinyCardInput, tinyModelBytes, writeTinyModel, type TinyModel } from './tiny-model.js';
 
@@ -27,10 +27,6 @@ const CI = { resamples: 300, seed: 7 };
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, 'shard-task.child.ts');
 
-/** What must be byte-identical between a merged and a single-process record. */
-export const scored = (r: EvalRunRecord) =>
-  canonicalJson({ metrics: r.metrics, confusion: r.confusion, coverage: r.coverage, classes: r.classes, labelMap: r.labelMap, protocol: r.protocol, published: r.published, dataset: r.provenance.dataset, model: r.provenance.model, preprocessing: r.provenance.preprocessing });
-const untimed = (records: readonly PredictionRecord[]) => records.map(({ latencyMs: _l, ...r }) => r);
 const sortedLines = async (file: string) => (await readFile(file, 'utf8')).split('\n').filter(Boolean).sort();
 
 describe('the shard of a task', () => {
