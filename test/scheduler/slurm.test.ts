@@ -24,6 +24,7 @@ const run = promisify(execFile);
 const UP = join(REPO_ROOT, 'scripts', 'slurm-up.sh');
 const DOWN = join(REPO_ROOT, 'scripts', 'slurm-down.sh');
 const CHILD = join(REPO_ROOT, 'test', 'bench', 'shard-task.child.ts');
+const shardsOf = (r: MergedRunRecord) => r.shards.map((s) => s.records);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 300 ms until it returns a value, or fails after `ms` with `what`. */
@@ -120,4 +121,19 @@ test('a 4-task Slurm array of bench eval, one task killed and resumed, then merg
   const a = await readStore(merged.predictionStore);
   const b = await readStore(reference.predictionStore);
   assert.equal(JSON.stringify(untimed(a.records)), JSON.stringify(untimed(b.records)));
+
+  // Task 1 resubmitted on its own (sbatch --array=1 of the saved job script) is still shard 1 of 4, and
+  // takes over a lock that a task of another node left, since Slurm says that job has ended.
+  const task1 = /JobId=(\d+) ArrayJobId=\d+ ArrayTaskId=1 /.exec(states)?.[1];
+  assert.ok(task1, states);
+  const seg1 = (await listStores(segs)).find((s) => s.dir.endsWith('-shard1of4'))!.dir;
+  const lockFile = join(seg1, 'writer.lock');
+  await writeFile(lockFile, JSON.stringify({ pid: 999_999, host: 'node-elsewhere', since: new Date().toISOString(), task: `slurm:ferbench:${task1}:0` }) + '\n');
+  const resubmit = await run('sbatch', ['--parsable', '--array=1', join(root, `${name}.array.sbatch`)], { cwd: root, env: { ...env, ...cliEnv }, encoding: 'utf8' });
+  const again = resubmit.stdout.trim().split(';')[0];
+  await until(`job ${again} to finish`, 120_000, gone(again));
+  const rerun = await readFile(join(root, `${name}-${again}_1.out`), 'utf8');
+  const items = shardsOf(merged)[1];
+  assert.match(rerun, new RegExp(`^shard 1/4: ${items} of \\d+ items \\(ran 0, reused ${items}, skipped \\d+\\)`, 'm'), rerun);
+  assert.ok(!existsSync(lockFile), 'the lock was taken over and released');
 });

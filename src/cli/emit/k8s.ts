@@ -6,6 +6,8 @@
  * corpus, prediction store, run records) must be on the volume claim mounted at the working directory.
  */
 import { stringify } from 'yaml';
+import { K8S_JOB_UID_ENV } from '../../bench/store/scheduler-task.js';
+import { SHARD_COUNT_ENV } from '../../bench/shard.js';
 import { shellGlob, shellWord, type EmitPlan } from './plan.js';
 
 export interface K8sEmitOptions {
@@ -53,12 +55,19 @@ export function k8sManifest(plan: EmitPlan, opts: K8sEmitOptions): string {
       completions: plan.shards,
       parallelism: plan.shards,
       backoffLimit: (opts.retries ?? 2) * plan.shards,
+      // A failed pod's replacement starts once the old pod has ended: never two writers of one segment.
+      podReplacementPolicy: 'Failed',
       template: {
         metadata: { labels: labels('shards') },
         spec: podSpec(plan, opts, {
           name: 'shard',
           command: ['bench', 'eval', ...plan.evalArgs],
-          env: [{ name: 'FER_BENCH_SHARD_COUNT', value: String(plan.shards) }],
+          env: [
+            { name: SHARD_COUNT_ENV, value: String(plan.shards) },
+            // With JOB_COMPLETION_INDEX, names the task in the store lock, so a replacement pod on another
+            // node may take over the lock its failed predecessor left (store/scheduler-task.ts).
+            { name: K8S_JOB_UID_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } } },
+          ],
         }, plan.cpusPerTask),
       },
     },
