@@ -1,0 +1,99 @@
+/**
+ * Sharding on one machine: the same evaluation as 1 process vs n shard processes (as n array tasks on
+ * one node), and the cost of `bench merge`. Model: the EfficientNet-B0 replica of enet_b0_8_va_mtl
+ * (benchmark-only wrapper, replica-as-model.ts; throw-away stores in the OS temp dir, no run record);
+ * corpus: a generated AffectNet (official CSV layout, 256 px pictures). Every process gets 1 decoding
+ * worker and 1 engine thread, as `--workers 1 --threads 1` would give it.
+ *
+ * Per round:
+ *   single      one process: open model, load corpus, run everything (wall from spawn to exit)
+ *   n parallel  n shard processes at once (wall from the first spawn to the last exit): on a machine
+ *               with fewer than 2n cores they share it, so this shows the overhead, not a speed-up
+ *   n serial    the n shards one after another: the total CPU-time cost of sharding; on n nodes the
+ *               wall would be the slowest shard (`max shard`)
+ *   CPU         CPU time of the processes (user + system, all threads): the cost of sharding that
+ *               machine load does not blur (model open and corpus scan are repeated in every shard)
+ *   merge       mergeSegments (check, write the merged store, skip log) + scoring with 2000 resamples,
+ *               and the same scoring alone from the single run's store (rescoreStore), so merge − score
+ *               is what merging itself costs
+ *
+ *   node --import tsx benchmarks/shards.ts [--per-class 50] [--shards 4] [--repeat 3]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { mergeSegments } from '../src/bench/merge.js';
+import { rescoreStore } from '../src/bench/rescore.js';
+import { writeAffectNetFixture } from '../src/datasets/fixtures/affectnet-fixture.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+const PER_CLASS = Number(arg('per-class', '50'));
+const SHARDS = Number(arg('shards', '4'));
+const REPEAT = Number(arg('repeat', '3'));
+const CHILD = fileURLToPath(new URL('./shards.child.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface ChildTimes {
+  modelMs: number;
+  corpusMs: number;
+  runMs: number;
+  runnerWallMs: number;
+  cpuMs: number;
+  storeDir: string;
+  processMs: number;
+}
+
+function child(args: string[]): Promise<ChildTimes> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve({ ...(JSON.parse(out) as Omit<ChildTimes, 'processMs'>), processMs: performance.now() - t0 }) : reject(new Error(`child ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const work = await mkdtemp(join(tmpdir(), 'fer-bench-shards-'));
+try {
+  const fixture = await writeAffectNetFixture({ dir: join(work, 'AffectNet'), layout: 'csv', perClass: PER_CLASS, imageSize: 256, seed: 3 });
+  const items = PER_CLASS * 8;
+  console.log(`corpus: ${items} generated AffectNet images (256 px); model: EfficientNet-B0 replica, batch 8; ${availableParallelism()} cores; each process 1 worker + 1 engine thread`);
+  for (let round = 1; round <= REPEAT; round++) {
+    const base = join(work, `r${round}`);
+    const single = await child([fixture.root, join(base, 'single'), 'single']);
+    let t = performance.now();
+    const parallel = await Promise.all(Array.from({ length: SHARDS }, (_, i) => child([fixture.root, join(base, 'parallel'), 'shard', String(i), String(SHARDS)])));
+    const parallelMs = performance.now() - t;
+    const serial: ChildTimes[] = [];
+    for (let i = 0; i < SHARDS; i++) serial.push(await child([fixture.root, join(base, 'serial'), 'shard', String(i), String(SHARDS)]));
+    const serialMs = serial.reduce((a, c) => a + c.processMs, 0);
+    const startup = (c: ChildTimes) => c.modelMs + c.corpusMs;
+    const serialCpu = serial.reduce((a, c) => a + c.cpuMs, 0);
+
+    t = performance.now();
+    const merged = await mergeSegments(serial.map((c) => c.storeDir), { fsync: true });
+    const mergeMs = performance.now() - t;
+    t = performance.now();
+    await rescoreStore(single.storeDir);
+    const scoreMs = performance.now() - t;
+    if (merged.record.coverage?.scored !== items) throw new Error(`merged ${merged.record.coverage?.scored} of ${items}`);
+
+    console.log(
+      `round ${round}: single ${s(single.processMs)} (start-up ${s(startup(single))}, run ${s(single.runMs)})  ` +
+        `| ${SHARDS} parallel ${s(parallelMs)} (${(parallelMs / single.processMs).toFixed(2)}× single)  ` +
+        `| ${SHARDS} serial ${s(serialMs)} (${(serialMs / single.processMs).toFixed(2)}× single; start-up ${s(serial.reduce((a, c) => a + startup(c), 0))} in all; max shard ${s(Math.max(...serial.map((c) => c.processMs)))})  ` +
+        `| CPU single ${s(single.cpuMs)}, ${SHARDS} shards ${s(serialCpu)} (${(serialCpu / single.cpuMs).toFixed(2)}×)  ` +
+        `| merge+score ${s(mergeMs)}, score alone ${s(scoreMs)} → merging ${s(mergeMs - scoreMs)}`,
+    );
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
