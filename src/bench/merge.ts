@@ -19,7 +19,7 @@ import { SKIP_LOG_FILE, type EvalRunRecord } from './evaluate.js';
 import { readScorableStore, rescoreStore, type RescoreOptions, type ScorableStore } from './rescore.js';
 import type { StoreSummary } from './runner.js';
 import { keyShard, openStore, type StoreKey } from './store.js';
-import { readMeta } from './store/meta.js';
+import { readMeta, type StoreMeta } from './store/meta.js';
 
 export interface MergeOptions extends RescoreOptions {
   /** Folder the merged store is written into. Default: the folder holding the segments (they must share one). */
@@ -52,10 +52,16 @@ export interface MergeResult {
 
 type SegmentSummary = NonNullable<StoreSummary['shard']>;
 
-interface Segment {
+/** A segment as its meta.json describes it: enough to tell which evaluation and shard it is. */
+interface SegmentMeta {
   dir: string;
+  meta: StoreMeta;
+  shard: { index: number; count: number; harness: string };
+}
+
+interface Segment extends SegmentMeta {
   store: ScorableStore;
-  shard: SegmentSummary;
+  summary: SegmentSummary;
 }
 
 const MERGE_FIX = 'pass the directories of every shard of one evaluation: results/predictions/<model>-<corpus>-<split>-*-shard*of<n>';
@@ -66,27 +72,19 @@ export function evaluationKey(key: StoreKey): StoreKey {
   return { ...key, extra };
 }
 
-async function readSegment(dir: string): Promise<Segment> {
+async function readSegmentMeta(dir: string): Promise<SegmentMeta> {
   const meta = await readMeta(dir);
   if (!meta) throw new BenchError('BAD_INPUT', `${dir} is not a prediction store (no meta.json)`, { file: dir, fix: MERGE_FIX });
   const ks = keyShard(meta.key);
   if (!ks) throw new BenchError('BAD_INPUT', `${dir} is the store of a whole evaluation, not a shard's segment`, { file: dir, fix: MERGE_FIX });
-  if (!meta.complete) {
-    throw new BenchError('BAD_INPUT', `shard ${ks.index}/${ks.count} is incomplete: its task was interrupted or is still running`, {
-      file: dir,
-      fix: `wait for array task ${ks.index}, or resubmit it (bench eval … --shard ${ks.index}/${ks.count} resumes the segment), then merge again`,
-    });
-  }
-  const store = await readScorableStore(dir);
-  const shard = store.summary.shard;
-  if (!shard) throw new BenchError('BAD_INPUT', `shard ${ks.index}/${ks.count} has no shard summary (written by an older fer-bench)`, { file: dir, fix: 'delete the segment and run its task again' });
-  return { dir, store, shard };
+  const harness = (meta.key.extra as { shard?: { harness?: unknown } }).shard?.harness;
+  return { dir, meta, shard: { ...ks, harness: typeof harness === 'string' ? harness : 'unknown' } };
 }
 
 /** What differs between two segments' evaluations, in words; empty when they are shards of one evaluation. */
-function differences(a: Segment, b: Segment): string[] {
-  const ka = a.store.meta.key;
-  const kb = b.store.meta.key;
+function differences(a: SegmentMeta, b: SegmentMeta): string[] {
+  const ka = a.meta.key;
+  const kb = b.meta.key;
   const fields: Array<[string, unknown, unknown]> = [
     ['model', ka.model.name, kb.model.name],
     ['model sha256', ka.model.sha256, kb.model.sha256],
@@ -106,8 +104,12 @@ function differences(a: Segment, b: Segment): string[] {
   return out;
 }
 
-/** Checks the segments are the n shards of one evaluation and that their parts add up; returns them by index. */
-function checkSegments(segments: Segment[]): Segment[] {
+/**
+ * Checks, from the segments' meta alone, that they are the n shards of one evaluation, each once and
+ * each complete; returns them by index. (An evaluation mismatch is reported first: a segment left by an
+ * older fer-bench is incomplete as often as not, and "another version" is what the user must know.)
+ */
+function checkShardSet(segments: SegmentMeta[]): SegmentMeta[] {
   if (segments.length === 0) throw new BenchError('BAD_INPUT', 'no segments to merge', { fix: MERGE_FIX });
   const first = segments[0];
   for (const s of segments.slice(1)) {
@@ -120,7 +122,7 @@ function checkSegments(segments: Segment[]): Segment[] {
     }
   }
   const n = first.shard.count;
-  const byIndex = new Map<number, Segment>();
+  const byIndex = new Map<number, SegmentMeta>();
   for (const s of segments) {
     const other = byIndex.get(s.shard.index);
     if (other) {
@@ -136,14 +138,34 @@ function checkSegments(segments: Segment[]): Segment[] {
     });
   }
   const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
-  // The parts must add up to the totals every shard recorded of the whole corpus.
+  for (const { dir, meta, shard } of ordered) {
+    if (!meta.complete) {
+      throw new BenchError('BAD_INPUT', `shard ${shard.index}/${n} is incomplete: its task was interrupted or is still running`, {
+        file: dir,
+        fix: `wait for array task ${shard.index}, or resubmit it (bench eval … --shard ${shard.index}/${n} resumes the segment), then merge again`,
+      });
+    }
+  }
+  return ordered;
+}
+
+async function loadSegment(s: SegmentMeta): Promise<Segment> {
+  const store = await readScorableStore(s.dir);
+  const summary = store.summary.shard;
+  if (!summary) throw new BenchError('BAD_INPUT', `shard ${s.shard.index}/${s.shard.count} has no shard summary (written by an older fer-bench)`, { file: s.dir, fix: 'delete the segment and run its task again' });
+  return { ...s, store, summary };
+}
+
+/** Checks that the complete segments' parts add up to the totals every shard recorded of the whole corpus. */
+function checkParts(ordered: Segment[]): void {
+  const first = ordered[0];
+  const n = first.shard.count;
   const seen = new Set<string>();
   for (const s of ordered) {
-    const { shard, store } = s;
-    const where = `shard ${shard.index}/${n}`;
-    const fail = (what: string) => new BenchError('BAD_INPUT', `${where}: ${what}`, { file: s.dir, fix: 'the segment was changed after its run: delete it and run its task again' });
-    if (shard.corpusItems !== first.shard.corpusItems || shard.corpusSkipped !== first.shard.corpusSkipped || shard.corpusFlagged !== first.shard.corpusFlagged) {
-      throw fail(`its corpus totals (${shard.corpusItems} items) differ from shard ${first.shard.index}'s (${first.shard.corpusItems})`);
+    const { summary: shard, store } = s;
+    const fail = (what: string) => new BenchError('BAD_INPUT', `shard ${shard.index}/${n}: ${what}`, { file: s.dir, fix: 'the segment was changed after its run: delete it and run its task again' });
+    if (shard.corpusItems !== first.summary.corpusItems || shard.corpusSkipped !== first.summary.corpusSkipped || shard.corpusFlagged !== first.summary.corpusFlagged) {
+      throw fail(`its corpus totals (${shard.corpusItems} items) differ from shard ${first.shard.index}'s (${first.summary.corpusItems})`);
     }
     if (store.records.length !== shard.end - shard.start || store.summary.corpus.items !== store.records.length) {
       throw fail(`${store.records.length} records for a block of ${shard.end - shard.start} items`);
@@ -158,8 +180,8 @@ function checkSegments(segments: Segment[]): Segment[] {
       throw fail(`its loader skips (${skipped}) and flags (${flagged}) do not match the corpus totals (shard 0 holds all ${shard.corpusSkipped} and ${shard.corpusFlagged})`);
     }
   }
-  if (seen.size !== first.shard.corpusItems) {
-    throw new BenchError('BAD_INPUT', `the shards hold ${seen.size} items, the corpus ${first.shard.corpusItems}`, { file: first.dir, fix: 'delete the segments and run the array again' });
+  if (seen.size !== first.summary.corpusItems) {
+    throw new BenchError('BAD_INPUT', `the shards hold ${seen.size} items, the corpus ${first.summary.corpusItems}`, { file: first.dir, fix: 'delete the segments and run the array again' });
   }
   const corpusOf = (s: Segment) => {
     const { items: _i, skippedByReason: _s, flaggedByReason: _f, root: _r, ...rest } = s.store.summary.corpus;
@@ -170,7 +192,6 @@ function checkSegments(segments: Segment[]): Segment[] {
       throw new BenchError('BAD_INPUT', `shard ${s.shard.index}/${n} read the corpus differently from shard ${first.shard.index} (layout, classes or source labels)`, { file: s.dir, fix: 'run every task with the same --dataset, --layout and --label-map' });
     }
   }
-  return ordered;
 }
 
 /** The shards' skip logs as one: every loader skip (shard 0's), then every run-time skip, in shard order. */
@@ -196,7 +217,10 @@ async function mergeSkipLogs(segments: readonly Segment[], dir: string): Promise
 
 /** Merges the segment directories into one store and scores it (see the module comment). */
 export async function mergeSegments(dirs: readonly string[], opts: MergeOptions = {}): Promise<MergeResult> {
-  const segments = checkSegments(await Promise.all(dirs.map((d) => readSegment(resolve(d)))));
+  const set = checkShardSet(await Promise.all(dirs.map((d) => readSegmentMeta(resolve(d)))));
+  const segments: Segment[] = [];
+  for (const s of set) segments.push(await loadSegment(s));
+  checkParts(segments);
   const parents = new Set(segments.map((s) => dirname(s.dir)));
   if (opts.storeDir === undefined && parents.size > 1) {
     throw new BenchError('BAD_INPUT', `the segments are in ${parents.size} folders (${[...parents].join(', ')})`, { fix: 'say where the merged store goes: --store-dir DIR' });
@@ -208,10 +232,10 @@ export async function mergeSegments(dirs: readonly string[], opts: MergeOptions 
     index: s.shard.index,
     count: s.shard.count,
     dir: s.dir,
-    host: s.shard.host,
+    host: s.summary.host,
     records: s.store.records.length,
     completed: s.store.meta.complete!.date,
-    harness: s.shard.harness,
+    harness: s.summary.harness,
   }));
   // The whole corpus's summary: shard 0's (it holds the loader's skips and flags) with every shard's items.
   const { shard: _shard, ...rest } = first.summary;

@@ -203,6 +203,10 @@ describe('sharded evaluation and merge', () => {
     const part = shardCorpus(corpus, { index: 3, count: 4 });
     const old = await runCorpus(opened, { ...part, shard: { ...part.shard!, harness: 'fer-bench@0.0.9+0123abc' } }, { storeDir: join(root, 'seg4'), workers: 1 });
     await assert.rejects(mergeSegments(at(3, old.storeDir)), expectBenchError('BAD_INPUT', /different harness version \(fer-bench@\S+ vs fer-bench@0\.0\.9\+0123abc\)/));
+    // An interrupted segment an older version left next to the new one: the version is what is reported.
+    const stale = await openStore({ key: storeKey(opened, { ...part, shard: { ...part.shard!, harness: 'fer-bench@0.0.9+0123abc' } }, 0), baseDir: join(root, 'stale') });
+    await stale.close();
+    await assert.rejects(mergeSegments([...dirs, stale.dir], { storeDir: join(root, 'out') }), expectBenchError('BAD_INPUT', /shard 3\/4 is not a shard of the same evaluation.*different harness version/));
 
     const three = await runShards(join(root, 'seg3'), 3);
     await assert.rejects(mergeSegments([...dirs.slice(0, 2), three[2]], { storeDir: join(root, 'out') }), expectBenchError('BAD_INPUT', /shard count \(4 vs 3\)/));
