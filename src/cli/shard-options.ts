@@ -25,6 +25,8 @@ export async function printEmitted(opts: ShardCliOptions): Promise<void> {
   if (opts.shard !== undefined) {
     throw new BenchError('BAD_INPUT', '--emit and --shard together: --emit writes the job for every shard', { fix: 'drop --shard (the tasks get --shard auto), and give the number of shards with --shards N' });
   }
+  // The model name is checked here (with its did-you-mean); the weights and the corpus are the tasks' to find.
+  (await import('../models/zoo.js')).getModel(opts.model);
   const plan = emitPlan(evalArgsOfProcess(), opts, opts.shards);
   if (opts.emit === 'slurm') {
     const { slurmScript } = await import('./emit/slurm.js');

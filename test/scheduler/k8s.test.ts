@@ -130,6 +130,7 @@ test('sharding mistakes on the command line: exit 2, the shard named, the fix, n
   expectUserError(await runBenchCli([...common, '--shard', '4/4'], { env }), /shard index 4 is not below the count 4/, /fix: /);
   expectUserError(await runBenchCli([...common, '--shard', 'auto'], { env }), /not inside an array task/);
   expectUserError(await runBenchCli([...common, '--shard', '1/2', '--emit', 'slurm'], { env }), /--emit and --shard together/);
+  expectUserError(await runBenchCli(['eval', '-m', 'tiny_fer_va_mt', '--dataset', 'affectnet', '--root', 'nowhere', '--emit', 'k8s'], { env }), /unknown model/, /tiny_fer_va_mtl/);
 
   const one = await runBenchCli([...common, '--shard', '0/2', '--json'], { env });
   assert.equal(one.code, 0, one.stderr);

@@ -3,7 +3,6 @@
  * (less the emit options), run as `--shard auto` in every array task, and the merge command that follows.
  * The emitters (slurm.ts, k8s.ts) only lay this out in each scheduler's format.
  */
-import { availableParallelism } from 'node:os';
 import { workerExecArgv } from '../../bench/runner.js';
 import { BenchError } from '../../errors.js';
 import { fileSafe } from '../../util/hash.js';
@@ -21,7 +20,10 @@ export interface EmitPlan {
   mergeArgs: string[];
   /** The segments' directories as a shell glob, split into literal parts joined by `*`. */
   segmentGlob: string[];
-  /** CPUs one task uses (preprocessing workers + engine threads). */
+  /**
+   * CPUs to ask for per task: --workers + --threads when both are given, twice the one given (the default
+   * split is half and half), else 4. Inside its allocation a task splits what it sees (availableParallelism).
+   */
   cpusPerTask: number;
 }
 
@@ -86,7 +88,8 @@ export function emitPlan(args: readonly string[], opts: EmitEvalOptions, shards:
   const corpus = fileSafe(opts.dataset);
   const split = fileSafe(opts.split);
   const store = opts.storeDir.replace(/\/+$/, '');
-  const workers = opts.workers ?? Math.max(1, Math.floor(availableParallelism() / 2));
+  const threads = opts.threads && opts.threads > 0 ? opts.threads : undefined;
+  const cpusPerTask = opts.workers !== undefined && threads !== undefined ? opts.workers + threads : 2 * (opts.workers ?? threads ?? 2);
   return {
     shards,
     cwd,
@@ -96,7 +99,7 @@ export function emitPlan(args: readonly string[], opts: EmitEvalOptions, shards:
     mergeArgs,
     // <store>/<model>-<corpus>-<split>-<hash>-shard<i>of<n> (store/key.ts storeDirName)
     segmentGlob: [`${store}/${model}-${corpus}-${split}-`, `-shard`, `of${shards}`],
-    cpusPerTask: workers + (opts.threads && opts.threads > 0 ? opts.threads : workers),
+    cpusPerTask,
   };
 }
 
