@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { canonicalJson } from '../util/hash.js';
 import { SKIP_LOG_FILE, type EvalRunRecord } from './evaluate.js';
 import { readScorableStore, rescoreStore, type RescoreOptions, type ScorableStore } from './rescore.js';
+import type { PredictionRecord } from './records.js';
 import type { StoreSummary } from './runner.js';
 import { keyShard, openStore, type StoreKey } from './store.js';
 import { readMeta, type StoreMeta } from './store/meta.js';
@@ -156,6 +157,9 @@ async function loadSegment(s: SegmentMeta): Promise<Segment> {
   return { ...s, store, summary };
 }
 
+/** The sample a record belongs to: its clip for video corpora (one record per frame, plus the clip's own), else itself. */
+const sampleOf = (r: PredictionRecord): string => (r as PredictionRecord & { clip?: string }).clip ?? r.id;
+
 /** Checks that the complete segments' parts add up to the totals every shard recorded of the whole corpus. */
 function checkParts(ordered: Segment[]): void {
   const first = ordered[0];
@@ -167,12 +171,13 @@ function checkParts(ordered: Segment[]): void {
     if (shard.corpusItems !== first.summary.corpusItems || shard.corpusSkipped !== first.summary.corpusSkipped || shard.corpusFlagged !== first.summary.corpusFlagged) {
       throw fail(`its corpus totals (${shard.corpusItems} items) differ from shard ${first.shard.index}'s (${first.summary.corpusItems})`);
     }
-    if (store.records.length !== shard.end - shard.start || store.summary.corpus.items !== store.records.length) {
-      throw fail(`${store.records.length} records for a block of ${shard.end - shard.start} items`);
+    const units = new Set(store.records.map(sampleOf));
+    if (units.size !== shard.end - shard.start || store.summary.corpus.items !== units.size) {
+      throw fail(`records of ${units.size} items for a block of ${shard.end - shard.start}`);
     }
-    for (const r of store.records) {
-      if (seen.has(r.id)) throw fail(`item ${r.id} is in another shard too`);
-      seen.add(r.id);
+    for (const u of units) {
+      if (seen.has(u)) throw fail(`item ${u} is in another shard too`);
+      seen.add(u);
     }
     const skipped = Object.values(store.summary.corpus.skippedByReason).reduce((a, b) => a + b, 0);
     const flagged = Object.values(store.summary.corpus.flaggedByReason).reduce((a, b) => a + b, 0);
@@ -241,7 +246,7 @@ export async function mergeSegments(dirs: readonly string[], opts: MergeOptions 
   const { shard: _shard, ...rest } = first.summary;
   const summary: StoreSummary & { mergedFrom: ShardProvenance[] } = {
     ...rest,
-    corpus: { ...first.summary.corpus, items: segments.reduce((n, s) => n + s.store.records.length, 0) },
+    corpus: { ...first.summary.corpus, items: segments.reduce((n, s) => n + s.store.summary.corpus.items, 0) },
     mergedFrom: shards,
   };
 

@@ -5,7 +5,7 @@
  * store as they are made. Items already in the store (an earlier or interrupted run of the same model,
  * corpus and preprocessing) are not run again. Metrics are computed afterwards from the store alone.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -20,7 +20,6 @@ import type { PreprocessReply, PreprocessTask } from './preprocess-worker.js';
 import type { PredictionRecord } from './records.js';
 import { openStore, type OpenStoreOptions, type StoreKey } from './store.js';
 import { shardKeyPart } from './shard.js';
-import { hostname } from 'node:os';
 
 export interface RunnerOptions {
   /** Items per engine call. Default 8. */
