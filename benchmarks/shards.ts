@@ -17,7 +17,11 @@
  *               resamples, and the same scoring alone from the single run's store (rescoreStore), so
  *               merge − score is what merging itself costs (medians of 5)
  *
- *   node --import tsx benchmarks/shards.ts [--per-class 50] [--shards 4] [--repeat 3]
+ * Then the merge at scale, without inference: --merge-items synthetic records (test/bench/store-fixture.ts)
+ * written as n complete segments, merged (with fsync) and scored with 0 and 2000 resamples; merge − score
+ * of the same resamples is the cost of merging.
+ *
+ *   node --import tsx benchmarks/shards.ts [--per-class 50] [--shards 4] [--repeat 3] [--merge-items 40000]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,6 +32,10 @@ import { fileURLToPath } from 'node:url';
 import { mergeSegments } from '../src/bench/merge.js';
 import { rescoreStore } from '../src/bench/rescore.js';
 import { writeAffectNetFixture } from '../src/datasets/fixtures/affectnet-fixture.js';
+import { shardBlock } from '../src/bench/shard.js';
+import type { StoreSummary } from '../src/bench/runner.js';
+import { openStore } from '../src/bench/store.js';
+import { CLASSES, fixtureKey, fixtureRecord } from '../test/bench/store-fixture.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,6 +44,7 @@ function arg(name: string, fallback: string): string {
 const PER_CLASS = Number(arg('per-class', '50'));
 const SHARDS = Number(arg('shards', '4'));
 const REPEAT = Number(arg('repeat', '3'));
+const MERGE_ITEMS = Number(arg('merge-items', '40000'));
 const CHILD = fileURLToPath(new URL('./shards.child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -61,8 +70,49 @@ function child(args: string[]): Promise<ChildTimes> {
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** `count` complete segments of `items` synthetic records, as `count` array tasks would leave them. */
+async function syntheticSegments(base: string, items: number, count: number): Promise<string[]> {
+  const dirs: string[] = [];
+  const harness = 'fer-bench@bench';
+  for (let index = 0; index < count; index++) {
+    const { start, end } = shardBlock(items, { index, count });
+    const key = fixtureKey({ extra: { engine: 'onnxruntime-node', backend: 'cpu', shard: { index, count, harness } } });
+    const store = await openStore({ key, baseDir: base });
+    const records = Array.from({ length: end - start }, (_, k) => fixtureRecord(start + k));
+    for (let i = 0; i < records.length; i += 256) await store.append(records.slice(i, i + 256));
+    const summary: StoreSummary = {
+      corpus: { corpus: 'affectnet', root: '/synthetic', split: 'val', layout: 'csv', manifestSha256: key.dataset.manifestSha256, items: end - start, classes: CLASSES as never, sourceLabels: {}, skippedByReason: {}, flaggedByReason: {} },
+      engine: { engine: 'onnxruntime-node', version: 'bench', backend: 'cpu', device: 'cpu', threads: 1 },
+      weights: { file: null, sha256: key.model.sha256, verified: false, replica: false, format: 'onnx' },
+      batchSize: 8,
+      shard: { index, count, start, end, corpusItems: items, corpusSkipped: 0, corpusFlagged: 0, harness, host: 'bench' },
+    };
+    await store.markComplete(summary);
+    await store.close();
+    dirs.push(store.dir);
+  }
+  return dirs;
+}
+
 const work = await mkdtemp(join(tmpdir(), 'fer-bench-shards-'));
 try {
+  const segments = await syntheticSegments(join(work, 'synthetic'), MERGE_ITEMS, SHARDS);
+  for (const resamples of [0, 2000]) {
+    const merges: number[] = [];
+    const scores: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      let t = performance.now();
+      const merged = await mergeSegments(segments, { storeDir: join(work, `synthetic-merged-${resamples}-${k}`), ci: { resamples } });
+      merges.push(performance.now() - t);
+      t = performance.now();
+      await rescoreStore(merged.storeDir, { ci: { resamples } });
+      scores.push(performance.now() - t);
+    }
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[1];
+    console.log(`merge of ${SHARDS} segments, ${MERGE_ITEMS} records, ${resamples} resamples: merge+score ${s(med(merges))}, score alone ${s(med(scores))} → merging ${s(med(merges) - med(scores))} (medians of 3)`);
+  }
+
   const fixture = await writeAffectNetFixture({ dir: join(work, 'AffectNet'), layout: 'csv', perClass: PER_CLASS, imageSize: 256, seed: 3 });
   const items = PER_CLASS * 8;
   console.log(`corpus: ${items} generated AffectNet images (256 px); model: EfficientNet-B0 replica, batch 8; ${availableParallelism()} cores; each process 1 worker + 1 engine thread`);
