@@ -5,11 +5,11 @@
  * store as they are made. Items already in the store (an earlier or interrupted run of the same model,
  * corpus and preprocessing) are not run again. Metrics are computed afterwards from the store alone.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { corpusSummary, type Corpus, type CorpusSummary } from '../datasets/corpus.js';
+import { corpusSummary, type Corpus, type CorpusShard, type CorpusSummary } from '../datasets/corpus.js';
 import type { EngineInfo } from '../models/engines/engine.js';
 import type { Sample } from '../datasets/sample.js';
 import { describePreprocessing } from '../media/preprocess.js';
@@ -19,6 +19,7 @@ import { createBatchBuffer, inferBatch } from './batch.js';
 import type { PreprocessReply, PreprocessTask } from './preprocess-worker.js';
 import type { PredictionRecord } from './records.js';
 import { openStore, type OpenStoreOptions, type StoreKey } from './store.js';
+import { shardKeyPart } from './shard.js';
 
 export interface RunnerOptions {
   /** Items per engine call. Default 8. */
@@ -56,6 +57,8 @@ export interface StoreSummary {
   engine: EngineInfo;
   weights: OpenedModel['weights'];
   batchSize: number;
+  /** A shard's segment: which block, the whole corpus's totals, and the host that completed it. */
+  shard?: CorpusShard & { host: string };
 }
 
 export interface RunnerResult {
@@ -89,7 +92,7 @@ export function storeKey(opened: OpenedModel, corpus: Corpus, margin: number, mi
     preprocessing: { ...describePreprocessing(opened.card.input, { minFacePx }), margin },
     // Protocols are applied when scoring, so one store serves AffectNet-8 and -7 alike.
     labelMap: null,
-    extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend },
+    extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend, ...(corpus.shard ? { shard: shardKeyPart(corpus.shard) } : {}) },
   };
 }
 
@@ -210,6 +213,7 @@ export async function runCorpus(opened: OpenedModel, corpus: Corpus, opts: Runne
     await flush();
     // What `bench score --store` needs to rebuild the run record without the corpus or the model.
     const summary: StoreSummary = { corpus: corpusSummary(corpus), engine: { ...engine.info }, weights: { ...opened.weights }, batchSize };
+    if (corpus.shard) summary.shard = { ...corpus.shard, host: hostname() };
     await store.markComplete(summary);
     const wallMs = performance.now() - t0;
     const records = await store.readAll(corpus.samples.map((s) => s.id));

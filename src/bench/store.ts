@@ -13,6 +13,6 @@
 export { openStore, type OpenStoreOptions, type PredictionStore, type StoreStats } from './store/prediction-store.js';
 export { findStore, listStores, readStore, readPredictions, sortRecords, DEFAULT_STORE_DIR } from './store/read.js';
 export type { StoreContents, StoreListing } from './store/read.js';
-export { storeDirName, storeKeyHash, validateStoreKey, sameStoreKey, type StoreKey } from './store/key.js';
+export { keyShard, storeDirName, storeKeyHash, validateStoreKey, sameStoreKey, type StoreKey } from './store/key.js';
 export { STORE_FORMAT_VERSION, META_FILE, PREDICTIONS_FILE, type StoreMeta, type StoreCompletion } from './store/meta.js';
 export type { TornTail } from './store/scan.js';

@@ -44,6 +44,23 @@ export interface Corpus {
   flagged: SkippedItem[];
   /** SHA-256 over the sorted (id, label, source path, box, group, valence, arousal) list; see manifest.ts. */
   manifestSha256: string;
+  /** Set when this is one shard of the corpus (`bench/shard.ts`): `samples` is its block, `manifestSha256` the whole corpus's. */
+  shard?: CorpusShard;
+}
+
+/** One block of a corpus cut for a scheduler's array tasks, with the whole corpus's totals (see `bench/shard.ts`). */
+export interface CorpusShard {
+  index: number;
+  count: number;
+  /** The block [start, end) of the corpus's samples in canonical id order. */
+  start: number;
+  end: number;
+  /** The whole corpus's samples, loader skips and flags (shard 0 holds all skips and flags). */
+  corpusItems: number;
+  corpusSkipped: number;
+  corpusFlagged: number;
+  /** The harness version that cut it (`name@version+commit`). */
+  harness: string;
 }
 
 /**

@@ -70,10 +70,21 @@ export function storeKeyHash(key: StoreKey): string {
   return sha256(canonicalJson(key));
 }
 
-/** The store's directory name: readable parts for people, the short key hash for identity. */
+/** The shard of a segment's key (`bench/shard.ts` puts it in `extra.shard`), or null for a whole evaluation. */
+export function keyShard(key: StoreKey): { index: number; count: number } | null {
+  const shard = (key.extra as { shard?: { index?: unknown; count?: unknown } } | undefined)?.shard;
+  return shard && typeof shard.index === 'number' && typeof shard.count === 'number' ? { index: shard.index, count: shard.count } : null;
+}
+
+/**
+ * The store's directory name: readable parts for people, the short key hash for identity, and for a
+ * shard's segment `-shard<i>of<n>` (so a glob finds an evaluation's segments).
+ */
 export function storeDirName(key: StoreKey, keyHash = storeKeyHash(key)): string {
   const { model, dataset } = key;
-  return [fileSafe(model.name + (model.replica ? '-replica' : '')), fileSafe(dataset.corpus), fileSafe(dataset.split), shortHash(keyHash)].join('-');
+  const shard = keyShard(key);
+  const name = [fileSafe(model.name + (model.replica ? '-replica' : '')), fileSafe(dataset.corpus), fileSafe(dataset.split), shortHash(keyHash)].join('-');
+  return shard ? `${name}-shard${shard.index}of${shard.count}` : name;
 }
 
 /** Whether two keys denote the same store (same canonical JSON). */

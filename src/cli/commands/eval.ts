@@ -5,9 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
+import { BenchError } from '../../errors.js';
 import { parseCount, parsePositiveInt, parseProbability } from '../parse.js';
 import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
+import { EMIT_DEFAULTS, type ShardCliOptions } from '../shard-options.js';
 
 export interface EvalCliOptions extends CorpusCliOptions, VideoCliOptions {
   model: string;
@@ -35,6 +37,11 @@ export interface EvalCliOptions extends CorpusCliOptions, VideoCliOptions {
   out: string;
   save: boolean;
   json?: boolean;
+  // Sharding (shard-options.ts).
+  shard?: string;
+  emit?: 'slurm' | 'k8s';
+  shards: number;
+  image: string;
 }
 
 export function register(program: Command): void {
@@ -70,6 +77,10 @@ export function register(program: Command): void {
     .option('--out <dir>', 'directory for run records', 'results/runs')
     .option('--no-save', 'do not write a run record')
     .option('--json', 'print the run record as JSON on stdout')
+    .option('--shard <i/n|auto>', 'run array task i of n (0-based): shard i of the corpus, into its own store segment; auto = from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; then `bench merge`')
+    .addOption(new Option('--emit <scheduler>', 'print the job for this evaluation instead of running it: a Slurm array submission or a Kubernetes Indexed Job, with the merge step').choices(['slurm', 'k8s']))
+    .option('--shards <n>', 'with --emit: the number of array tasks', parsePositiveInt, EMIT_DEFAULTS.shards)
+    .option('--image <ref>', 'with --emit k8s: the container image (fer-bench installed, `bench` on PATH)', EMIT_DEFAULTS.image)
     .addHelpText(
       'after',
       `
@@ -80,7 +91,9 @@ Examples:
   bench eval -m faceapi_expression --dataset csv --manifest lab.csv --root ~/data/lab --json
   bench eval -m enet_b0_8_best_afew --dataset afew --root ~/data/EmotiW/AFEW --classes anger,disgust,fear,happiness,neutral,sadness,surprise
   bench eval -m enet_b0_8_va_mtl --dataset ravdess --root ~/data/RAVDESS --sampling emo-affectnet --group-ci   # actors resampled
-  bench eval -m enet_b2_8 --dataset afew --root ~/data/EmotiW/AFEW --faces boxes:mtcnn-boxes.csv               # replay the papers' boxes`,
+  bench eval -m enet_b2_8 --dataset afew --root ~/data/EmotiW/AFEW --faces boxes:mtcnn-boxes.csv               # replay the papers' boxes
+  bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --shard 2/4          # one array task
+  bench eval -m enet_b0_8_va_mtl --dataset affectnet --root ~/data/AffectNet --emit slurm --shards 8 > submit.sh`,
     )
     .action(action(async (opts: EvalCliOptions) => runEvalCommand(opts)));
   addVideoCorpusOptions(command);
@@ -88,6 +101,9 @@ Examples:
 }
 
 async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
+  const sharding = await import('../shard-options.js');
+  if (opts.emit) return sharding.printEmitted(opts as EvalCliOptions & ShardCliOptions);
+  const shard = opts.shard === undefined ? undefined : (await import('../../bench/shard.js')).parseShardSpec(opts.shard);
   const { getModel } = await import('../../models/zoo.js');
   const { openModel } = await import('../../models/open.js');
   const { evaluate } = await import('../../bench/evaluate.js');
@@ -130,6 +146,20 @@ async function runEvalCommand(opts: EvalCliOptions): Promise<void> {
     } catch (e) {
       await opened.engine.dispose();
       throw e;
+    }
+  }
+  if (shard) {
+    if (video) {
+      await opened.engine.dispose();
+      await video.detector.dispose();
+      throw new BenchError('BAD_INPUT', `--shard is not wired for video corpora yet (${corpus.name} is a corpus of clips)`, {
+        fix: 'run the video evaluation without --shard (one process); sharding covers the image corpora',
+      });
+    }
+    try {
+      return await sharding.runShardTask(opened, corpus, shard, opts, { batchSize: opts.batch, workers, storeDir: opts.storeDir });
+    } finally {
+      await opened.engine.dispose();
     }
   }
   const progress = createProgress({ total: corpus.samples.length, label: `${card.name} on ${corpus.name}/${corpus.split}`, unit: video ? 'clips' : 'images', quiet: opts.json });

@@ -3,6 +3,7 @@ import { register as registerCompare } from './compare.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
+import { register as registerMerge } from './merge.js';
 import { register as registerModels } from './models.js';
 import { register as registerPlot } from './plot.js';
 import { register as registerPull } from './pull.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerModels(program);
   registerPull(program);
   registerScore(program);
+  registerMerge(program);
   registerCompare(program);
   registerTable(program);
   registerPlot(program);
