@@ -1,9 +1,8 @@
 /** The human-readable report of an evaluation: coverage, metrics with CIs next to published values, confusion matrix. */
 import type { EvalRunRecord } from '../bench/evaluate.js';
 import { resizeKernelOf } from '../bench/records.js';
-import { metricKey } from '../report/format.js';
+import { formatDiff, formatMetric, metricKey, publishedToRecordScale } from '../report/format.js';
 
-const pct = (v: number) => (v * 100).toFixed(2);
 const HEADLINE = ['accuracy', 'macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy', 'complete_accuracy', 'complete_uar'];
 const REGRESSION = ['valence_ccc', 'valence_pearson', 'valence_rmse', 'valence_sagr', 'arousal_ccc', 'arousal_pearson', 'arousal_rmse', 'arousal_sagr'];
 
@@ -39,22 +38,24 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   for (const name of [...HEADLINE, ...REGRESSION]) {
     const m = metrics[name];
     if (!m) continue;
-    const isRate = !name.includes('_') || name.endsWith('_sagr');
-    const fmt = (v: number) => (isRate ? pct(v) : v.toFixed(4));
+    // One unit per quantity, as in `score` and `table`: rates in percent with 1 decimal, CCC and the like raw.
+    const fmt = (v: number) => formatMetric(name, v);
     const ci = m.ci ? `[${fmt(m.ci.low)}, ${fmt(m.ci.high)}]` : '';
     const pub = r.published?.find((x) => metricKey(x.metric) === metricKey(name));
-    const pubValue = pub ? (isRate ? pub.value / 100 : pub.value) : undefined;
+    const pubValue = pub ? publishedToRecordScale(name, pub.value) : undefined;
     const pubText = pubValue !== undefined ? fmt(pubValue).padStart(9) : '';
-    const diff = pubValue !== undefined ? `${m.value - pubValue >= 0 ? '+' : ''}${fmt(m.value - pubValue)}` : '';
+    const diff = pubValue !== undefined ? formatDiff(name, m.value - pubValue) : '';
     lines.push(`  ${name.padEnd(16)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`.trimEnd());
   }
   if (r.published?.length) lines.push(`  published: ${[...new Set(r.published.map((x) => x.source))].join('; ')}`);
   lines.push('');
   lines.push('  confusion (rows: true, columns: predicted)');
   const classes = r.classes ?? [];
+  // Full class names as column headers: each column as wide as its name (a truncated `happin` reads badly in a paper draft).
   const w = Math.max(6, ...classes.map((k) => k.length)) + 1;
-  lines.push('  ' + ''.padEnd(w) + classes.map((k) => k.slice(0, 6).padStart(7)).join(''));
-  (r.confusion ?? []).forEach((row, i) => lines.push('  ' + classes[i].padEnd(w) + row.map((v) => String(v).padStart(7)).join('')));
+  const cols = classes.map((k) => Math.max(k.length, ...(r.confusion ?? []).map((row) => String(row[classes.indexOf(k)]).length)) + 2);
+  lines.push('  ' + ''.padEnd(w) + classes.map((k, j) => k.padStart(cols[j])).join(''));
+  (r.confusion ?? []).forEach((row, i) => lines.push('  ' + classes[i].padEnd(w) + row.map((v, j) => String(v).padStart(cols[j])).join('')));
   if (r.itemLatency) lines.push('', `  engine time per item: p50 ${r.itemLatency.p50Ms.toFixed(2)} ms, p90 ${r.itemLatency.p90Ms.toFixed(2)} ms (use \`bench --model\` for a latency benchmark)`);
   lines.push('', `  predictions ${r.predictionStore}`);
   if (r.skipLog && c.skipped > 0) lines.push(`  skip log    ${r.skipLog}`);

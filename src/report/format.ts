@@ -22,7 +22,7 @@ export function metricKey(name: string): string {
 }
 
 const PERCENT = new Set(
-  ['accuracy', 'f1_macro', 'f1_weighted', 'uar', 'top1', 'top5', 'war', 'top2_accuracy', 'top3_accuracy', 'top5_accuracy', 'precision', 'recall', 'f1', 'valence_sagr', 'arousal_sagr'].map(metricKey),
+  ['accuracy', 'f1_macro', 'f1_weighted', 'uar', 'top1', 'top5', 'war', 'top2_accuracy', 'top3_accuracy', 'top5_accuracy', 'precision', 'recall', 'f1', 'valence_sagr', 'arousal_sagr', 'complete_accuracy', 'complete_uar'].map(metricKey),
 );
 const MS = new Set(['latency_ms', 'ms'].map(metricKey));
 
@@ -31,6 +31,8 @@ const LABELS: Record<string, string> = {
   [metricKey('macro_f1')]: 'Macro-F1',
   [metricKey('weighted_f1')]: 'Weighted-F1',
   [metricKey('uar')]: 'UAR',
+  [metricKey('complete_accuracy')]: 'Complete accuracy',
+  [metricKey('complete_uar')]: 'Complete UAR',
   [metricKey('ccc_valence')]: 'CCC (valence)',
   [metricKey('ccc_arousal')]: 'CCC (arousal)',
   [metricKey('p_mtl')]: 'P_MTL',

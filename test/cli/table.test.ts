@@ -51,7 +51,8 @@ test('bench table --kind latency --format latex --out writes the file atomically
     assert.equal(ran.stderr, `wrote ${out} (2 rows)\n`);
     const tex = await readFile(out, 'utf8');
     assert.ok(tex.includes('\\label{tab:lat}\n\\begin{threeparttable}\n\\begin{tabular}{lllrrrrrrrr}\n\\toprule\n'), tex);
-    assert.ok(tex.includes('\\begin{tablenotes}\\footnotesize\n\\item (replica) rows time a random-weight copy'), tex);
+    assert.ok(tex.includes('\\begin{tablenotes}\\footnotesize\n\\item Host: '), tex);
+    assert.ok(tex.includes('\n\\item (replica) rows time a random-weight copy'), tex);
     assert.ok(tex.includes('enet\\_b2\\_8 (replica) (short run) & onnxruntime-node 1.30.0 & cpu & 2 & 1 & 25.00'));
     assert.deepEqual(await readdir(join(dir, 'tables')), ['latency.tex']);
   });

@@ -4,7 +4,7 @@
  * latency runs give the model × engine/device/batch latency table.
  */
 import { Option, type Command } from 'commander';
-import { action, printJson } from '../output.js';
+import { action, printJson, printWrote, rowsWritten } from '../output.js';
 
 export interface TableCliOptions {
   runs: string;
@@ -79,7 +79,8 @@ export async function runTableCommand(opts: TableCliOptions): Promise<void> {
     printJson({ kind: opts.kind, metric: opts.kind === 'eval' ? opts.metric : null, format: opts.format, out: opts.out ?? null, notes: table.notes, rows: table.data, text });
     return;
   }
-  if (opts.out) process.stderr.write(`wrote ${opts.out} (${table.rows.length} row${table.rows.length === 1 ? '' : 's'})\n`);
+  // CSV is long format (one row per run and metric): report the rows the file holds, not the display rows.
+  if (opts.out) printWrote(opts.out, rowsWritten(opts.format, table));
   else process.stdout.write(text);
   // CSV has no place for notes; Markdown and LaTeX carry them in the text.
   if (opts.format === 'csv') for (const note of table.notes) process.stderr.write(`note: ${note}\n`);
