@@ -76,7 +76,7 @@ export function shardFromEnv(env: NodeJS.ProcessEnv = process.env, count?: numbe
     const step = num('SLURM_ARRAY_TASK_STEP') ?? 1;
     if (n === undefined || min !== 0 || max !== n - 1 || step !== 1) {
       throw new BenchError('BAD_INPUT', `--shard auto: the Slurm array is not 0..count-1 (ids ${min ?? '?'}-${max ?? '?'}, step ${step}, ${n ?? '?'} tasks), so the shard count cannot be read from it`, {
-        fix: 'give the count: --shard auto/n (as the script from --emit slurm does), or submit with --array=0-<n-1>',
+        fix: 'give the count: --shard auto/n (as the script from --emit slurm does), or submit the whole array, indices 0 to n-1 (the sbatch array option 0-<n-1>)',
       });
     }
     return checked(task, n, 'SLURM_ARRAY_TASK_ID');

@@ -142,8 +142,8 @@ describe('sharded evaluation and merge', () => {
     assert.deepEqual(await sortedLines(join(merged.storeDir, LEGACY_SKIP_LOG_FILE)), await sortedLines(single.skipLog!));
 
     // Another protocol from the same merged store, as from the single run's.
-    const seven = await mergeSegments(dirs, { protocol: affectnetProtocol(7), ci: { ...CI, groups: true } });
-    const single7 = await evaluate(opened, corpus, { protocol: affectnetProtocol(7), storeDir: join(root, 'single'), ci: { ...CI, groups: true }, workers: 1 });
+    const seven = await mergeSegments(dirs, { protocol: affectnetProtocol(7), ci: CI });
+    const single7 = await evaluate(opened, corpus, { protocol: affectnetProtocol(7), storeDir: join(root, 'single'), ci: CI, workers: 1 });
     assert.equal(scored(seven.record), scored(single7));
     assert.notEqual(scored(seven.record), scored(merged.record));
   });

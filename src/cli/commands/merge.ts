@@ -11,7 +11,7 @@ import { parsePositiveInt, parseProbability } from '../parse.js';
 interface MergeCliOptions {
   storeDir?: string;
   protocol?: string;
-  missing: 'drop' | 'count-wrong';
+  missing?: 'drop' | 'count-wrong';
   resamples: number;
   level: number;
   seed: number;
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .argument('<segments...>', 'the segments: results/predictions/<model>-<corpus>-<split>-*-shard*of<n> (every shard of one evaluation)')
     .option('--store-dir <dir>', 'where the merged store goes (default: the folder holding the segments)')
     .option('--protocol <p>', '8 or 7 (AffectNet), or a comma list of classes (default: as bench eval)')
-    .addOption(new Option('--missing <policy>', 'a class the model lacks: drop its items, or count-wrong').choices(['drop', 'count-wrong']).default('drop'))
+    .addOption(new Option('--missing <policy>', 'a class the model lacks: count-wrong (default under 8/7, as bench eval) or drop').choices(['drop', 'count-wrong']))
     .option('--resamples <n>', 'bootstrap resamples (0 = no confidence intervals)', parsePositiveInt, BOOTSTRAP_DEFAULTS.resamples)
     .option('--level <p>', 'confidence level', parseProbability, BOOTSTRAP_DEFAULTS.level)
     .option('--seed <s>', 'bootstrap seed', parsePositiveInt, BOOTSTRAP_DEFAULTS.seed)
