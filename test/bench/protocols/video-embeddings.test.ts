@@ -17,6 +17,8 @@ import type { FaceDetector } from '../../../src/media/faces/detector.js';
 import { createRetinaFaceDetector } from '../../../src/media/faces/retinaface.js';
 import { writeFaceClip } from '../../../src/media/video/fixture.js';
 import { openModel, type OpenedModel } from '../../../src/models/open.js';
+import { clipInputs } from '../../../src/bench/protocols/clip-inputs.js';
+import { afewDescriptor, describeClips, l2Normalize } from '../../../src/learn/clip-stats.js';
 import { expectBenchError } from '../../expect-error.js';
 import { writeTinyModel } from '../tiny-model.js';
 
@@ -71,6 +73,14 @@ test('one vector per scored face frame, keyed (clip, frame), equal to the frame 
     assert.deepEqual(reader.frames('face'), scored.map((r) => r.frame));
     const vectors = (await reader.read('face'))!;
     vectors.forEach((v, i) => assert.deepEqual(Array.from(v.vector.subarray(0, 8)), scored[i].scores));
+    // AFEW descriptor from the store equals one recomputed from the frame records' own outputs (first 8 values).
+    const d = describeClips(await clipInputs(reader, ['face', 'missing'], 'afew'), 'afew', 10);
+    assert.deepEqual(Array.from(d.hasFace), [1, 0]);
+    const own = l2Normalize(afewDescriptor(vectors.map((v) => v.vector), 10));
+    assert.deepEqual(Array.from(d.X.data.subarray(0, 40)), Array.from(own));
+    const mean0 = scored.reduce((s, r) => s + Math.fround(r.scores![0]), 0) / scored.length;
+    assert.ok(Math.abs(d.X.data[0] - mean0 / Math.hypot(...afewDescriptor(vectors.map((v) => v.vector), 10))) < 1e-9);
+    assert.ok(d.X.data.subarray(40).every((x) => x === 0), 'a clip without vectors is the zero vector');
   } finally {
     await reader.close();
   }
