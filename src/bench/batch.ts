@@ -32,7 +32,14 @@ export function createBatchBuffer(card: ModelCard, capacity: number): BatchBuffe
  * its scores, valence/arousal and per-item latency (batch time / batch size). An item whose expression
  * scores or valence/arousal are NaN or infinite is kept as skipped (`non-finite-output`), never scored.
  */
-export async function inferBatch(engine: Engine, card: ModelCard, buffer: BatchBuffer, bases: readonly PredictionRecord[]): Promise<PredictionRecord[]> {
+export async function inferBatch(
+  engine: Engine,
+  card: ModelCard,
+  buffer: BatchBuffer,
+  bases: readonly PredictionRecord[],
+  /** Called with each scored item's embedding (cards with an embedding head), before the records return. */
+  onEmbedding?: (index: number, embedding: Float32Array) => void,
+): Promise<PredictionRecord[]> {
   const n = bases.length;
   if (n === 0) return [];
   const t0 = performance.now();
@@ -45,6 +52,8 @@ export async function inferBatch(engine: Engine, card: ModelCard, buffer: BatchB
     // A NaN valence/arousal would poison the CCC of the whole run at scoring time: skip the item now, with why.
     const badVa = (['valence', 'arousal'] as const).filter((d) => h[d] !== undefined && !Number.isFinite(h[d]));
     if (badVa.length) return { ...base, scores: null, skip: { reason: 'non-finite-output', detail: `the model returned a non-finite ${badVa.join(' and ')}` } };
+    if (h.embedding && !h.embedding.every(Number.isFinite)) return { ...base, scores: null, skip: { reason: 'non-finite-output', detail: 'the model returned a non-finite embedding' } };
+    if (h.embedding && onEmbedding) onEmbedding(i, h.embedding);
     const r: PredictionRecord = { ...base, scores: Array.from(h.scores), latencyMs: perItem };
     if (h.valence !== undefined) r.valence = h.valence;
     if (h.arousal !== undefined) r.arousal = h.arousal;

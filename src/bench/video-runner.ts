@@ -18,6 +18,7 @@
  *   share this thread (onnxruntime-node's run is synchronous). Memory: the read-ahead frames plus one
  *   batch, whatever the clip length.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { corpusSummary, type Corpus } from '../datasets/corpus.js';
 import type { Sample } from '../datasets/sample.js';
@@ -34,6 +35,18 @@ import { createBatchBuffer, inferBatch } from './batch.js';
 import type { PredictionRecord } from './records.js';
 import type { RunnerOptions, RunnerProgress, RunnerResult, StoreSummary } from './runner.js';
 import { openStore, type StoreKey } from './store.js';
+import { openEmbeddingWriter, type EmbeddingRecord, type EmbeddingWriter } from './store/embeddings.js';
+
+/** The frame-embedding file inside a video store directory (written when `embeddings: true`). */
+export const EMBEDDINGS_FILE = 'embeddings.feremb';
+
+/**
+ * The embedding file's item id of face `k` of a clip: the clip id, or `<clip>#<k>` under the every-face
+ * policy; the frame index is the file's own key member.
+ */
+export function embeddingId(clip: string, k: number, everyFace: boolean): string {
+  return everyFace ? `${clip}#${k}` : clip;
+}
 
 export interface VideoRunnerOptions extends Pick<RunnerOptions, 'batchSize' | 'storeDir' | 'storeOptions' | 'onProgress'> {
   /** The face source: a detector, a boxes CSV replay or pre-cropped faces (`src/media/faces`). */
@@ -48,6 +61,12 @@ export interface VideoRunnerOptions extends Pick<RunnerOptions, 'batchSize' | 's
   framesDirFps?: number;
   /** Detection cache, or null for none. Default `results/detections`. */
   detectionCache?: DetectionCache | null;
+  /**
+   * Also store each scored face's embedding in `<store>/embeddings.feremb`, keyed (clip, frame) (see
+   * `embeddingId`), for the feature-statistics protocols. Needs a card with an embedding head. Part of
+   * the store key, so a store run without embeddings is never taken for one with them. Default false.
+   */
+  embeddings?: boolean;
 }
 
 /** What decides the frames and crops, beside the model's own preprocessing: part of the store key. */
@@ -71,7 +90,13 @@ export function videoStoreKey(opened: OpenedModel, corpus: Corpus, opts: VideoRu
     preprocessing: { ...describePreprocessing(opened.card.input), video: videoPreprocessing(opts) },
     labelMap: null,
     // The head's kind decides how frame scores average into a clip's; kept so a store re-scores on its own.
-    extra: { engine: opened.engine.info.engine, backend: opened.engine.info.backend, expression: opened.card.heads.expression.kind },
+    extra: {
+      engine: opened.engine.info.engine,
+      backend: opened.engine.info.backend,
+      expression: opened.card.heads.expression.kind,
+      // Only when asked, so the keys (and stores) of runs without embeddings stay what they were.
+      ...(opts.embeddings ? { embeddings: opened.card.heads.embedding } : {}),
+    },
   };
 }
 
@@ -87,6 +112,11 @@ export async function runVideoCorpus(opened: OpenedModel, corpus: Corpus, opts: 
     });
   }
   const { card, engine } = opened;
+  if (opts.embeddings && !card.heads.embedding) {
+    throw new BenchError('MODEL_IO_MISMATCH', `${card.name} has no embedding head: its frame embeddings cannot be stored`, {
+      fix: 'use a model whose card names heads.embedding (bench models lists them), or run without embeddings',
+    });
+  }
   const batchSize = opts.batchSize ?? 8;
   const cache = opts.detectionCache === undefined ? new DetectionCache() : opts.detectionCache ?? undefined;
   const all = opts.selection?.policy === 'all';
@@ -109,9 +139,21 @@ export async function runVideoCorpus(opened: OpenedModel, corpus: Corpus, opts: 
     face: false,
     latencyMs: null,
   });
+  // Opened on the first vector (its length is the file's dim); the store lock already guards the directory.
+  let embeddings: EmbeddingWriter | undefined;
   const flush = async (): Promise<void> => {
-    const records = await inferBatch(engine, card, buffer, pending);
+    const vectors: EmbeddingRecord[] = [];
+    const records = await inferBatch(engine, card, buffer, pending, opts.embeddings ? (i, v) => {
+      const r = pending[i];
+      vectors.push({ id: embeddingId(r.clip!, r.id.includes('.') ? Number(r.id.slice(r.id.lastIndexOf('.') + 1)) : 0, all), frame: r.frame!, vector: v });
+    } : undefined);
     pending = [];
+    // Embeddings first: a stored frame record then always has its vector, so resume (which skips stored
+    // frames) never leaves one out; a crash in between only repeats a vector, and the reader keeps the first.
+    if (vectors.length) {
+      embeddings ??= await openEmbeddingWriter(join(store.dir, EMBEDDINGS_FILE), { dim: vectors[0].vector.length, meta: { model: card.name, sha256: opened.weights.sha256, head: card.heads.embedding } });
+      await embeddings.append(vectors);
+    }
     await store.append(records);
   };
 
@@ -171,6 +213,7 @@ export async function runVideoCorpus(opened: OpenedModel, corpus: Corpus, opts: 
     const records = await store.readAll(corpus.samples.map((s) => s.id));
     return { storeDir: store.dir, key: store.key, records, reused, wallMs, ran: todo.length };
   } finally {
+    await embeddings?.close();
     await store.close();
   }
 }
