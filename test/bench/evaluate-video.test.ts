@@ -6,25 +6,22 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, type EvalRunRecord } from '../../src/bench/evaluate.js';
 import { rescoreStore } from '../../src/bench/rescore.js';
 import type { Corpus } from '../../src/datasets/corpus.js';
 import type { ClassName } from '../../src/datasets/emotions.js';
-import { manifestSha256 } from '../../src/datasets/manifest.js';
-import type { Sample } from '../../src/datasets/sample.js';
 import { isBenchError } from '../../src/errors.js';
 import { DetectionCache } from '../../src/media/faces/cache.js';
 import type { FaceDetector } from '../../src/media/faces/detector.js';
-import { createRetinaFaceDetector } from '../../src/media/faces/retinaface.js';
 import { FIXTURE_PHOTOS, writeEmptyVideo, writeFaceClip } from '../../src/media/video/fixture.js';
-import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { TINY_CLASSES, writeTinyModel } from './tiny-model.js';
+import type { OpenedModel } from '../../src/models/open.js';
+import { TINY_CLASSES } from './tiny-model.js';
+import { clipCorpus, openVideoTestParts, type VideoTestParts } from './video-setup.js';
 import { readStore } from '../../src/bench/store.js';
 
 const CLASSES: ClassName[] = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'];
+let parts: VideoTestParts;
 let root: string;
 let opened: OpenedModel;
 let detector: FaceDetector;
@@ -32,20 +29,15 @@ let corpus: Corpus;
 let record: EvalRunRecord;
 
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fer-eval-video-'));
-  const tiny = await writeTinyModel(join(root, 'model'));
-  opened = await openModel(tiny.card, { weightsPath: tiny.onnxPath, threads: 1 });
-  detector = await createRetinaFaceDetector({ threads: 1 });
+  parts = await openVideoTestParts('eval-video');
+  ({ root, opened, detector } = parts);
   const dir = join(root, 'clips');
-  await mkdir(dir);
   const { astronaut, coffee } = FIXTURE_PHOTOS;
   await writeFaceClip(join(dir, 'a.mp4'), { segments: [{ photo: astronaut, frames: 6, from: { zoom: 2.5 }, to: { zoom: 2 } }, { photo: coffee, frames: 3 }] });
   await writeFaceClip(join(dir, 'b.mp4'), { segments: [{ photo: astronaut, frames: 5, from: { zoom: 3 }, to: { zoom: 2.2, dx: 0.2 } }] });
   await writeFaceClip(join(dir, 'cup.mp4'), { segments: [{ photo: coffee, frames: 4 }] });
   await writeEmptyVideo(join(dir, 'empty.mp4'));
-  const sample = (id: string, label: ClassName): Sample => ({ id, corpus: 'clips', split: 'val', label, group: id, source: { kind: 'video', path: join(dir, `${id}.mp4`) } });
-  const samples = [sample('a', 'happiness'), sample('b', 'neutral'), sample('cup', 'anger'), sample('empty', 'sadness')];
-  corpus = { name: 'clips', root: dir, split: 'val', layout: 'test', classes: CLASSES, sourceLabels: {}, samples, skipped: [], flagged: [], manifestSha256: manifestSha256(samples, dir) };
+  corpus = clipCorpus(dir, [{ id: 'a', label: 'happiness' }, { id: 'b', label: 'neutral' }, { id: 'cup', label: 'anger' }, { id: 'empty', label: 'sadness' }], CLASSES);
   record = await evaluate(opened, corpus, {
     storeDir: join(root, 'predictions'),
     batchSize: 4,
@@ -54,11 +46,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await opened?.engine.dispose();
-  await detector?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+after(() => parts?.dispose());
 
 test('a video corpus is scored per clip: face-subset metrics, the complete accuracy, frame and clip coverage', async () => {
   const { records } = await readStore(record.predictionStore);

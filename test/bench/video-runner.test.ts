@@ -5,22 +5,18 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregateClips, NO_FACE } from '../../src/bench/clips.js';
 import type { PredictionRecord } from '../../src/bench/records.js';
 import { isVideoCorpus, runVideoCorpus } from '../../src/bench/video-runner.js';
 import type { Corpus } from '../../src/datasets/corpus.js';
-import { manifestSha256 } from '../../src/datasets/manifest.js';
-import type { Sample } from '../../src/datasets/sample.js';
 import { DetectionCache } from '../../src/media/faces/cache.js';
 import type { FaceDetector } from '../../src/media/faces/detector.js';
-import { createRetinaFaceDetector } from '../../src/media/faces/retinaface.js';
 import { FIXTURE_PHOTOS, writeEmptyVideo, writeFaceClip, writeTruncatedVideo, type FaceClipTruth } from '../../src/media/video/fixture.js';
-import { openModel, type OpenedModel } from '../../src/models/open.js';
-import { writeTinyModel } from './tiny-model.js';
+import type { OpenedModel } from '../../src/models/open.js';
+import { clipCorpus, openVideoTestParts, type VideoTestParts, type TestClip } from './video-setup.js';
 
+let parts: VideoTestParts;
 let root: string;
 let opened: OpenedModel;
 let detector: FaceDetector;
@@ -28,44 +24,18 @@ let corpus: Corpus;
 let truth: FaceClipTruth;
 
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fer-video-runner-'));
-  const tiny = await writeTinyModel(join(root, 'model'));
-  opened = await openModel(tiny.card, { weightsPath: tiny.onnxPath, threads: 1 });
-  detector = await createRetinaFaceDetector({ threads: 1 });
+  parts = await openVideoTestParts('video-runner');
+  ({ root, opened, detector } = parts);
   const clips = join(root, 'clips');
-  await mkdir(clips);
   truth = await writeFaceClip(join(clips, 'face.mp4'));
   await writeFaceClip(join(clips, 'coffee.avi'), { container: 'avi', segments: [{ photo: FIXTURE_PHOTOS.coffee, frames: 6 }] });
   await writeEmptyVideo(join(clips, 'empty.mp4'));
   await writeTruncatedVideo(truth.path, join(clips, 'truncated.mp4'), 0.3);
-  const sample = (id: string, file: string, label: 'happiness' | 'neutral'): Sample => ({
-    id,
-    corpus: 'clips',
-    split: 'val',
-    label,
-    group: `actor-${id}`,
-    source: { kind: 'video', path: join(clips, file) },
-  });
-  const samples = [sample('face', 'face.mp4', 'happiness'), sample('coffee', 'coffee.avi', 'neutral'), sample('empty', 'empty.mp4', 'neutral'), sample('truncated', 'truncated.mp4', 'happiness')];
-  corpus = {
-    name: 'clips',
-    root: clips,
-    split: 'val',
-    layout: 'test',
-    classes: ['neutral', 'happiness'],
-    sourceLabels: { neutral: 'neutral', happiness: 'happiness' },
-    samples,
-    skipped: [],
-    flagged: [],
-    manifestSha256: manifestSha256(samples, clips),
-  };
+  const clip = (id: string, file: string, label: 'happiness' | 'neutral'): TestClip => ({ id, file, label, group: `actor-${id}` });
+  corpus = clipCorpus(clips, [clip('face', 'face.mp4', 'happiness'), clip('coffee', 'coffee.avi', 'neutral'), clip('empty', 'empty.mp4', 'neutral'), clip('truncated', 'truncated.mp4', 'happiness')], ['neutral', 'happiness']);
 });
 
-after(async () => {
-  await opened?.engine.dispose();
-  await detector?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+after(() => parts?.dispose());
 
 const frameRecords = (records: readonly PredictionRecord[], clip: string) => records.filter((r) => r.clip === clip && r.frame !== undefined);
 

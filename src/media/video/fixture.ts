@@ -11,7 +11,8 @@
  * Faulty files for the skip reasons: `writeEmptyVideo` (0 bytes), `writeTruncatedVideo` (the first part of a
  * real clip), `writeUndecodableVideo` (an MP4 whose codec tag no ffmpeg decoder knows).
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +139,7 @@ export async function writeFaceClip(path: string, opts: FaceClipOptions = {}): P
     photos.set(s.photo.path, d.image);
   }
   requireTool('ffmpeg');
+  await mkdir(dirname(path), { recursive: true });
   const child = spawn(
     toolCommand('ffmpeg'),
     ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0', ...codec.args, '-r', String(fps), path],

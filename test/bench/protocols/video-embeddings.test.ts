@@ -5,23 +5,19 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDINGS_FILE, runVideoCorpus } from '../../../src/bench/video-runner.js';
 import { openEmbeddingReader } from '../../../src/bench/store/embeddings.js';
 import type { Corpus } from '../../../src/datasets/corpus.js';
-import { manifestSha256 } from '../../../src/datasets/manifest.js';
-import type { Sample } from '../../../src/datasets/sample.js';
 import type { FaceDetector } from '../../../src/media/faces/detector.js';
-import { createRetinaFaceDetector } from '../../../src/media/faces/retinaface.js';
 import { writeFaceClip } from '../../../src/media/video/fixture.js';
-import { openModel, type OpenedModel } from '../../../src/models/open.js';
+import type { OpenedModel } from '../../../src/models/open.js';
 import { clipInputs } from '../../../src/bench/protocols/clip-inputs.js';
 import { afewDescriptor, describeClips, l2Normalize } from '../../../src/learn/clip-stats.js';
 import { expectBenchError } from '../../expect-error.js';
-import { writeTinyModel } from '../tiny-model.js';
+import { clipCorpus, openVideoTestParts, type VideoTestParts } from '../video-setup.js';
 
+let parts: VideoTestParts;
 let root: string;
 let plain: OpenedModel;
 let withEmbedding: OpenedModel;
@@ -29,28 +25,15 @@ let detector: FaceDetector;
 let corpus: Corpus;
 
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fer-video-emb-'));
-  const tiny = await writeTinyModel(join(root, 'model'));
-  plain = await openModel(tiny.card, { weightsPath: tiny.onnxPath, threads: 1 });
-  const card = { ...tiny.card, heads: { ...tiny.card.heads, embedding: { output: 'output' } } };
-  withEmbedding = await openModel(card, { weightsPath: tiny.onnxPath, threads: 1 });
-  detector = await createRetinaFaceDetector({ threads: 1 });
+  parts = await openVideoTestParts('video-emb');
+  ({ root, opened: plain, detector } = parts);
+  withEmbedding = await parts.openWithCard({ ...parts.tiny.card, heads: { ...parts.tiny.card.heads, embedding: { output: 'output' } } });
   const clips = join(root, 'clips');
-  await mkdir(clips);
   await writeFaceClip(join(clips, 'face.mp4'));
-  const samples: Sample[] = [{ id: 'face', corpus: 'clips', split: 'val', label: 'happiness', group: 'g', source: { kind: 'video', path: join(clips, 'face.mp4') } }];
-  corpus = {
-    name: 'clips', root: clips, split: 'val', layout: 'test', classes: ['neutral', 'happiness'],
-    sourceLabels: { neutral: 'neutral', happiness: 'happiness' }, samples, skipped: [], flagged: [], manifestSha256: manifestSha256(samples, clips),
-  } as Corpus;
+  corpus = clipCorpus(clips, [{ id: 'face', file: 'face.mp4', label: 'happiness', group: 'g' }], ['neutral', 'happiness']);
 });
 
-after(async () => {
-  await plain?.engine.dispose();
-  await withEmbedding?.engine.dispose();
-  await detector?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+after(() => parts?.dispose());
 
 test('a card without an embedding head is refused before anything runs', async () => {
   await assert.rejects(
