@@ -110,8 +110,8 @@ export const PublishedResult = z.object({
    * the pipeline behind the card's published numbers). A run with another kernel says so beside its Δ.
    */
   resize: ResizeKernel.optional(),
-  metric: z.enum(['accuracy', 'macro_f1', 'uar', 'ccc_valence', 'ccc_arousal', 'p_mtl', 'latency_ms']),
-  /** Percent for accuracy/F1/UAR, raw for CCC and P_MTL, ms for latency. */
+  metric: z.enum(['accuracy', 'macro_f1', 'uar', 'ccc_valence', 'ccc_arousal', 'p_mtl', 'latency_ms', 'size_mb']),
+  /** Percent for accuracy/F1/UAR, raw for CCC and P_MTL, ms for latency, MB (10^6 bytes) for a file size. */
   value: z.number(),
   source: z.string(),
   note: z.string().optional(),

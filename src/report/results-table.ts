@@ -172,7 +172,7 @@ export const PIPELINE_MARK = '§';
 export const GROUP_MARK = '¶';
 
 /** What each cell's marks are, and the notes that explain them (only marks that occur). */
-function cellMarks(rows: readonly ResultRow[]) {
+export function cellMarks(rows: readonly ResultRow[]) {
   const units = new Set(rows.map((r) => r.ciUnit).filter((u) => u !== null));
   const pipelineDiffers = (r: ResultRow) => r.published !== null && r.resize !== null && r.publishedResize !== null && r.resize !== r.publishedResize;
   const notes: string[] = [];

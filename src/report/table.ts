@@ -14,6 +14,12 @@ export interface TextColumn {
   /** The column's own header under its group in LaTeX, e.g. `pub.`; defaults to `title`. */
   sub?: string;
   align: 'l' | 'r';
+  /**
+   * A number column: LaTeX sets it as a siunitx `S` column, so its cells must be bare numbers (no `%`, the
+   * unit goes in the header). A cell that is not a number (`—`, a marked value) is braced, which siunitx
+   * prints as text. Markdown and CSV are unaffected. Needs `\usepackage{siunitx}`.
+   */
+  numeric?: boolean;
 }
 
 export interface TextTable {
@@ -62,6 +68,7 @@ const LATEX_SPECIALS: Record<string, string> = {
   _: '\\_',
   '~': '\\textasciitilde{}',
   '^': '\\textasciicircum{}',
+  '—': '---',
   'Δ': '$\\Delta$',
   '±': '$\\pm$',
   '−': '$-$',
@@ -76,8 +83,17 @@ const LATEX_SPECIALS: Record<string, string> = {
 /** Text → LaTeX text mode: specials escaped in one pass, a minus before a digit typeset as a minus sign. */
 export function escapeLatex(text: string): string {
   return text
-    .replace(/[\\{}$&#%_~^Δ±−×≠†‡§¶]/g, (ch) => LATEX_SPECIALS[ch])
+    .replace(/[\\{}$&#%_~^—Δ±−×≠†‡§¶]/g, (ch) => LATEX_SPECIALS[ch])
     .replace(/(^|[\s[(])-(?=\d)/g, '$1$-$');
+}
+
+/** A plain decimal such as `61.9`, `-1.3` or `+0.0`: what an `S` column parses as a number. */
+const SIUNITX_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
+/** A cell of a `numeric` column: the number as it is, anything else braced so siunitx keeps it as text. */
+function latexCell(text: string, numeric: boolean | undefined): string {
+  if (!numeric) return escapeLatex(text);
+  return SIUNITX_NUMBER.test(text) ? text : `{${escapeLatex(text)}}`;
 }
 
 /**
@@ -91,13 +107,15 @@ export function toLatex(table: TextTable, options: LatexOptions = {}): string {
   const cols = table.columns;
   const line = (cells: string[]) => `${cells.join(' & ')} \\\\`;
   const notes = table.notes.length > 0;
-  const out: string[] = notes ? ['% needs \\usepackage{threeparttable}'] : [];
+  const numeric = cols.some((c) => c.numeric);
+  const needs = [...(notes ? ['threeparttable'] : []), ...(numeric ? ['siunitx'] : [])];
+  const out: string[] = needs.length ? [`% needs ${needs.map((p) => `\\usepackage{${p}}`).join(' ')}`] : [];
   if (float) {
     out.push(`\\begin{table}[${placement}]`, '\\centering', `\\caption{${escapeLatex(caption)}}`);
     if (label) out.push(`\\label{${label}}`);
   }
   if (notes) out.push('\\begin{threeparttable}');
-  out.push(`\\begin{tabular}{${cols.map((c) => c.align).join('')}}`, '\\toprule');
+  out.push(`\\begin{tabular}{${cols.map((c) => (c.numeric ? 'S' : c.align)).join('')}}`, '\\toprule');
   if (cols.some((c) => c.group !== undefined)) {
     const spans: string[] = [];
     const rules: string[] = [];
@@ -114,8 +132,10 @@ export function toLatex(table: TextTable, options: LatexOptions = {}): string {
     }
     out.push(line(spans), rules.join(' '));
   }
-  out.push(line(cols.map((c) => escapeLatex(c.group !== undefined ? (c.sub ?? c.title) : c.title))), '\\midrule');
-  for (const row of table.rows) out.push(line(cols.map((c) => escapeLatex(row[c.title] ?? ''))));
+  // siunitx reads an S column's header as a number unless it is braced.
+  const header = (c: TextColumn) => escapeLatex(c.group !== undefined ? (c.sub ?? c.title) : c.title);
+  out.push(line(cols.map((c) => (c.numeric ? `{${header(c)}}` : header(c)))), '\\midrule');
+  for (const row of table.rows) out.push(line(cols.map((c) => latexCell(row[c.title] ?? '', c.numeric))));
   out.push('\\bottomrule', '\\end{tabular}');
   if (notes) {
     out.push('\\begin{tablenotes}\\footnotesize', ...table.notes.map((n) => `\\item ${escapeLatex(n)}`), '\\end{tablenotes}', '\\end{threeparttable}');

@@ -13,9 +13,14 @@ export interface Chosen {
 /**
  * The eval runs an accuracy figure draws: the newest of each setup (model, trained head, corpus,
  * protocol), never a replica (random weights have no accuracy to show), with a note naming the
- * replicas left out. `setupExtra` says what else tells setups apart; default the trained head.
+ * replicas left out. `setupExtra` says what else tells setups apart; default the trained head. `shownIn`
+ * words the replica note for the caller (a table says "shown in accuracy tables").
  */
-export function accuracyRuns(runs: readonly LoadedRun[], setupExtra: (record: RunRecord) => string = (r) => (readHead(r) ? headKey(readHead(r)) : '')): Chosen {
+export function accuracyRuns(
+  runs: readonly LoadedRun[],
+  setupExtra: (record: RunRecord) => string = (r) => (readHead(r) ? headKey(readHead(r)) : ''),
+  shownIn = 'drawn in accuracy figures',
+): Chosen {
   const evals = runs.filter((r) => r.record.kind === 'eval');
   const replicas = evals.filter((r) => r.record.replica);
   const candidates = evals.filter((r) => !r.record.replica);
@@ -26,7 +31,7 @@ export function accuracyRuns(runs: readonly LoadedRun[], setupExtra: (record: Ru
     return { file: r.file, record: extra ? { ...r.record, protocol: `${runProtocol(r.record)} · ${extra}` } : r.record, original: r };
   });
   const { runs: newest, notes } = selectNewest(keyed);
-  if (replicas.length) notes.push(`Replica runs are never drawn in accuracy figures; left out: ${fileList(replicas.map((r) => r.file))}.`);
+  if (replicas.length) notes.push(`Replica runs are never ${shownIn}; left out: ${fileList(replicas.map((r) => r.file))}.`);
   return { runs: newest.map((r) => (r as (typeof keyed)[number]).original), notes };
 }
 

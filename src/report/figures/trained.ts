@@ -16,15 +16,24 @@ import { resultRows, runProtocol, type LoadedRun, type ResultRow } from '../resu
 export interface TrainedHead {
   trainCorpora: string[];
   name?: string;
+  /** The head's family, e.g. `linear-svc`, `svc-rbf`, `lstm`. */
+  kind?: string;
+  /** True when the head is the authors' own trained weights (EMO-AffectNet's LSTMs), not one trained here. */
+  published?: boolean;
 }
 
 /** Reads the trained head of a record, or null for a zero-shot run (the published model as it is). */
 export type HeadOf = (record: RunRecord) => TrainedHead | null;
 
 export const readHead: HeadOf = (record) => {
-  const head = (record as RunRecord & { head?: unknown }).head as { trainCorpora?: unknown; name?: unknown } | undefined;
+  const head = (record as RunRecord & { head?: unknown }).head as { trainCorpora?: unknown; name?: unknown; kind?: unknown; published?: unknown } | undefined;
   if (!head || !Array.isArray(head.trainCorpora) || head.trainCorpora.length === 0 || !head.trainCorpora.every((c) => typeof c === 'string')) return null;
-  return { trainCorpora: head.trainCorpora as string[], ...(typeof head.name === 'string' ? { name: head.name } : {}) };
+  return {
+    trainCorpora: head.trainCorpora as string[],
+    ...(typeof head.name === 'string' ? { name: head.name } : {}),
+    ...(typeof head.kind === 'string' ? { kind: head.kind } : {}),
+    ...(typeof head.published === 'boolean' ? { published: head.published } : {}),
+  };
 };
 
 /** Protocols that mean "trained on every other corpus, tested on this one". */
