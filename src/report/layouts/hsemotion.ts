@@ -13,7 +13,7 @@ import type { ModelCard, Zoo } from '../../models/card.js';
 import { fixed, formatMetric, metricKey, publishedToRecordScale } from '../format.js';
 import { hostLabel } from '../latency-table.js';
 import { DEMO_NOTE, listFiles, sourcesNote } from '../notes.js';
-import { cellMarks } from '../results-table.js';
+import { cellMarks, GROUP_MARK } from '../results-table.js';
 import { engineLabel, HOW_TO_MAKE_RUNS, latencyRows, modelLabel, resultRows, runProtocol, selectNewest, type LatencyRow, type LoadedRun, type ResultRow } from '../results.js';
 import type { TextColumn, TextTable } from '../table.js';
 import { accuracyRuns } from '../figures/runs.js';
@@ -186,7 +186,7 @@ export function hsemotionLayout(runs: readonly LoadedRun[], options: HsemotionLa
     const mb = bytes === null ? null : bytes / 1e6;
     if (mb !== null) sizes.push(row.model);
     const pubSize = sizePub(row);
-    text[sizeGroup] = mb === null ? NOT_MEASURED : fixed(mb, 1);
+    text[sizeGroup] = mb === null ? NOT_MEASURED : formatMegabytes(mb);
     text[`${sizeGroup} pub.`] = pubSize ? String(pubSize.value) : NOT_MEASURED;
     data.push(layoutCell({ ...base, column: 'size', metric: 'size_mb' }, mb === null ? null : { value: mb, low: null, high: null, level: null, marks: '', runFile: null }, pubSize ?? null, mb === null ? null : 'weights file'));
     return text;
@@ -195,6 +195,7 @@ export function hsemotionLayout(runs: readonly LoadedRun[], options: HsemotionLa
   notes.push(NOT_MEASURED_NOTE);
   if (tableRows.some((r) => r.demo)) notes.push(DEMO_NOTE);
   notes.push(...marks.notes);
+  if (new Set(rows.map((r) => r.ciUnit).filter((u) => u !== null)).size > 1) notes.push(`${GROUP_MARK} CI resampled over groups (clips or videos); unmarked CIs over items.`);
   const replicaTimed = latency.rows.filter((l) => l.replica).map((l) => l.model);
   if (replicaTimed.length) otherSetup.push(`latency of ${replicaTimed.join(', ')} timed on a replica (random weights, same graph and cost)`);
   if (otherSetup.length) notes.push(`${OTHER_SETUP_MARK} setup not the paper's: ${otherSetup.join('; ')}.`);
@@ -254,4 +255,9 @@ function defaultSizeOf(zoo: Zoo, model: string, runs: readonly LoadedRun[]): num
     if (info?.isFile()) return info.size;
   }
   return null;
+}
+
+/** `16.3` MB as the README rounds sizes; a file under 1 MB keeps two significant digits (`0.0041`) rather than read `0.0`. */
+export function formatMegabytes(mb: number): string {
+  return mb >= 1 ? fixed(mb, 1) : Number(mb.toPrecision(2)).toString();
 }
