@@ -100,3 +100,40 @@ test('only latency records and --kind eval: points at --kind latency', async () 
 test('a bad --format is rejected by the parser', async () => {
   await assert.rejects(bench(['--format', 'html']), /argument 'html' is invalid/);
 });
+
+test('bench table --layout hsemotion --json: every README row, measured cells where runs exist, the rest marked not measured', async () => {
+  await withRuns(async (dir) => {
+    const runs = await writeRuns(dir);
+    const ran = await bench(['--runs', runs, '--layout', 'hsemotion', '--json']);
+    assert.equal(ran.exitCode, undefined, ran.stderr);
+    const json = JSON.parse(ran.stdout) as { layout: string; kind: null; rows: Array<{ row: string; column: string; status: string; value: number | null }>; text: string };
+    assert.equal(json.layout, 'hsemotion');
+    assert.equal(json.kind, null);
+    const cell = json.rows.find((r) => r.row === 'enet_b0_8_va_mtl' && r.column === 'AffectNet-8')!;
+    assert.deepEqual([cell.status, cell.value], ['measured', 0.6193]);
+    assert.equal(json.rows.find((r) => r.row === 'enet_b2_7' && r.column === 'AffectNet-7')!.status, 'not measured');
+    assert.ok(json.text.split('\n')[0].startsWith('|Model|AffectNet-8 (%)|AffectNet-8 (%) CI|AffectNet-8 (%) pub.|AffectNet-8 (%) Δ|'), json.text);
+  });
+});
+
+test('bench table --layout emo-loco --format latex --out writes the LOCO table; an unknown layout exits 2', async () => {
+  await withRuns(async (dir) => {
+    const runs = join(dir, 'runs');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(runs);
+    // A hand-written record of the LOCO protocol (another module runs it): this checks the table, not a model.
+    const { evalRecord } = await import('../report/fixtures.js');
+    const record = { ...evalRecord({ model: 'emo_affectnet_resnet50', corpus: 'ravdess', protocol: 'emo-temporal', date: '2026-03-01T00:00:00.000Z', metrics: { uar: [0.64, 0.6, 0.68] } }), head: { kind: 'lstm', published: true, trainCorpora: ['aff-wild2', 'crema-d', 'savee', 'ramas', 'iemocap'] } };
+    await writeFile(join(runs, 'loco.json'), JSON.stringify(record));
+    const out = join(dir, 'tables', 'loco.tex');
+    const ran = await bench(['--runs', runs, '--layout', 'emo-loco', '--format', 'latex', '--out', out]);
+    assert.equal(ran.stderr, `wrote ${out} (6 rows)\n`);
+    const tex = await readFile(out, 'utf8');
+    assert.ok(tex.includes('\\begin{tabular}{llSSlS}'), tex);
+    assert.ok(tex.includes('RAVDESS & Aff-Wild2 + CREMA-D + IEMOCAP + RAMAS + SAVEE & 65.8 & 64.0 & [60.0, 68.0] & -1.8 \\\\'), tex);
+    const bad = await bench(['--runs', runs, '--layout', 'emoloco', '--json']);
+    assert.equal(bad.exitCode, 2);
+    const error = JSON.parse(bad.stdout) as { error: { message: string; fix: string } };
+    assert.match(error.error.message, /unknown table layout "emoloco"\. Did you mean: emo-loco\?/);
+  });
+});

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--metric <name>', 'metric of the eval table: accuracy, macro_f1, uar, ccc_valence, ...', 'accuracy')
     .addOption(new Option('--format <format>', 'md (Markdown), latex (booktabs) or csv (long format, every metric)').choices(['md', 'latex', 'csv']).default('md'))
     .addOption(new Option('--kind <kind>', 'eval: model × corpus; latency: model × engine/device/batch').choices(['eval', 'latency']).default('eval'))
-    .addOption(new Option('--layout <name>', "a paper's table instead: hsemotion (HSEmotion README: AffectNet, AFEW, VGAF, latency, size) or emo-loco (EMO-AffectNet LOCO UAR); --kind and --metric are then not used").choices(['hsemotion', 'emo-loco']))
+    .option('--layout <name>', "a paper's table instead: hsemotion (HSEmotion README: AffectNet, AFEW, VGAF, latency, size) or emo-loco (EMO-AffectNet LOCO UAR); --kind and --metric are then not used")
     .option('--caption <text>', 'LaTeX caption (default: the legend line)')
     .option('--label <key>', 'LaTeX \\label key')
     .option('--out <file>', 'write the table to this file (atomically) instead of printing it')
