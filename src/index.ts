@@ -44,6 +44,18 @@ export { loadRunRecords, resultRows } from './report/results.js';
 export { resultsTable } from './report/results-table.js';
 export { latencyTable } from './report/latency-table.js';
 export { toMarkdown, toLatex, toCsv } from './report/table.js';
+export { layoutTable, hsemotionLayout, emoLocoLayout, LAYOUTS, type Layout, type LayoutCell } from './report/layouts/index.js';
+export {
+  plotlyFigures,
+  plotlyHtml,
+  plotlyConfusion,
+  plotlyRecall,
+  plotlyLatencyCdf,
+  plotlyLoco,
+  plotlyCrossCorpus,
+  toPlotly,
+  type PlotlyFigure,
+} from './report/figures.js';
 export { latencyFigure, confusionFigure, locoFigure, writeFigure, renderSvg } from './report/figures.js';
 // Figures from run records (the specs are vega-lite, so notebooks can also show them interactively).
 export { figuresOfKind, FIGURE_KINDS, renderPng, renderFigure, type FigureKind, type Figure, type FigureSet } from './report/figures.js';

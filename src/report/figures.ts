@@ -18,6 +18,21 @@ export { coverageSpec, coverageFigures, type CoverageBar } from './figures/cover
 export { locoSpec, locoRowsSpec, locoFigures, type LocoPoint, type LocoFigureOptions, type LocoRunsOptions } from './figures/loco.js';
 export { crossCorpusSpec, crossCorpusFigures, type CrossCell, type CrossCorpusOptions } from './figures/cross-corpus.js';
 export { readHead, isLocoProtocol, type TrainedHead, type HeadOf } from './figures/trained.js';
+export {
+  toPlotly,
+  plotlyFigures,
+  plotlyKindOf,
+  plotlyHtml,
+  plotlyLibraryHtml,
+  plotlyConfusion,
+  plotlyRecall,
+  plotlyLatencyCdf,
+  plotlyLoco,
+  plotlyCrossCorpus,
+  type PlotlyFigure,
+  type PlotlyKind,
+  type PlotlyHtmlOptions,
+} from './figures/plotly.js';
 export { fontWarning, figureFonts, FIGURE_FONT } from './figures/fonts.js';
 export { SEQUENTIAL_SCHEME, NOMINAL_SCHEME, DEMO_CAPTION, REPLICA_CAPTION, type Figure, type FigureSet } from './figures/style.js';
 
