@@ -254,7 +254,7 @@ export function plotlyLibraryHtml(): string {
 export interface PlotlyHtmlOptions {
   /**
    * Inline plotly.js: `once` (default) with the first figure of this process, then only the figure (a
-   * notebook page keeps the library loaded); `always` with every figure (each output stands alone, ~4 MB each).
+   * notebook page keeps the library loaded); `always` with every figure (each output stands alone, ~5 MB each).
    */
   library?: 'once' | 'always';
   /** Height in px; default the figure's own or 420. */

@@ -24,6 +24,8 @@ export interface Measured {
   diffMark?: string;
   /** The run record it came from (null for a value read elsewhere, e.g. a file size). */
   runFile: string | null;
+  /** The setup in words, for the CSV (`afew/val (hsemotion-svm, head linear-svc)`). */
+  setup?: string;
 }
 
 /**

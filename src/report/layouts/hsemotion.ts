@@ -127,6 +127,7 @@ export function hsemotionLayout(runs: readonly LoadedRun[], options: HsemotionLa
       marks: marks.cell(hit) + (differs ? OTHER_SETUP_MARK : ''),
       diffMark: marks.diff(hit),
       runFile: hit.runFile,
+      setup: `${hit.corpus}/${hit.split} (${hit.protocol}${head ? `, head ${head}` : ''})`,
     };
   };
   const publishedOf = (row: Row, col: PaperColumn): { value: number; source: string } | null => {
@@ -174,7 +175,7 @@ export function hsemotionLayout(runs: readonly LoadedRun[], options: HsemotionLa
     for (const col of shown) {
       const { measured, published } = grid[i][COLUMNS.indexOf(col)];
       Object.assign(text, paperCells(groupOf(col), shapeOf(col), col.metric, measured, published?.value ?? null));
-      data.push(layoutCell({ ...base, column: col.label, metric: col.metric }, measured, published, measured ? `${col.corpus}/val (${col.protocols.join('|')})` : null));
+      data.push(layoutCell({ ...base, column: col.label, metric: col.metric }, measured, published, measured?.setup ?? null));
     }
     const lat = latency.rows.find((l) => l.model === row.model && l.demo === row.demo) ?? null;
     const latPub = latencyPub(row);
