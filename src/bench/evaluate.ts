@@ -13,7 +13,7 @@ import { publishedForRun } from '../models/published.js';
 import { aggregateClips, type ClipAggregateOptions, type ClipAggregation } from './clips.js';
 import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification, type ResampleStatistic } from './metrics/index.js';
 import { hostInfo, toolInfo } from './provenance.js';
-import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';
+import type { Coverage, MetricWithCI, PredictionRecord, RunRecord, TrainedHeadRecord } from './records.js';
 import { runCorpus, type RunnerOptions } from './runner.js';
 import { isVideoCorpus, runVideoCorpus, type VideoRunnerOptions } from './video-runner.js';
 import { summarizeLatency } from './latency-stats.js';
@@ -134,11 +134,12 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
   for (const r of ordered) {
     if (r.skip || r.scores === null) {
       countUp(out.skippedByReason, r.skip?.reason ?? 'no-scores');
-      // A clip the protocol evaluates but that could not be scored is wrong in the complete accuracy.
+      // A clip the protocol evaluates but that could not be scored is wrong in the complete accuracy,
+      // unless a trained head still scored it (HSEmotion's zero descriptor): then its prediction counts.
       const mapped = complete && r.label !== null ? map.mapLabel(ctx.corpusClasses[r.label]) : 'drop';
       if (complete && mapped !== 'drop') {
         complete.labels.push(mapped);
-        complete.correct.push(0);
+        complete.correct.push(r.scores !== null && map.predict(r.scores) === mapped ? 1 : 0);
         complete.groups.push(r.group ?? r.id);
       }
       continue;
@@ -268,6 +269,8 @@ export interface EvalRunRecord extends RunRecord {
   predictionStore: string;
   /** Every skipped item with its reason, file and row (JSON Lines). */
   skipLog?: string;
+  /** Runs of a head trained here (feature-statistics protocols): what it is and what it was trained on. */
+  head?: TrainedHeadRecord;
 }
 
 /** The skip log of stores written before skip logs were kept per corpus (read when no per-corpus log exists). */
@@ -357,6 +360,10 @@ interface EvalRecordParts {
   preprocessing: unknown;
   /** Where the list of skipped items is (absent when re-scoring a store without its log). */
   skipLog?: string;
+  /** The protocol the record names, when it is not the label map's (a trained head's, e.g. `hsemotion-svm`). */
+  protocol?: string;
+  /** The head trained here whose predictions these are. */
+  head?: TrainedHeadRecord;
 }
 
 /** Assembles the run record; shared by `evaluate` and re-scoring a store. */
@@ -367,7 +374,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
   const latencies = p.records.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const latency = latencies.length ? summarizeLatency(latencies, 1, latencies.reduce((a, b) => a + b, 0)) : undefined;
   // What was scored (after any drop), not what was asked for.
-  const protocol = p.scored.labelMap.protocol;
+  const protocol = p.protocol ?? p.scored.labelMap.protocol;
   const { corpus, split, release } = p.corpus;
   return {
     schemaVersion: 1,
@@ -389,6 +396,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
     },
     itemLatency: latency,
     published: publishedForRun(p.published, { corpus, split, release, protocol }, p.publishedResize),
+    ...(p.head ? { head: p.head } : {}),
     labelMap: p.scored.labelMap,
     predictionStore: p.storeDir,
     skipLog: p.skipLog,

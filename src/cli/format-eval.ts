@@ -1,6 +1,6 @@
 /** The human-readable report of an evaluation: coverage, metrics with CIs next to published values, confusion matrix. */
 import type { EvalRunRecord } from '../bench/evaluate.js';
-import { resizeKernelOf } from '../bench/records.js';
+import { resizeKernelOf, type TrainedHeadRecord } from '../bench/records.js';
 import { formatDiff, formatMetric, metricKey, publishedToRecordScale } from '../report/format.js';
 
 const HEADLINE = ['accuracy', 'macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy', 'complete_accuracy', 'complete_uar'];
@@ -21,10 +21,12 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`  coverage  ${c.scored} scored of ${c.total} items; skipped ${c.skipped}${skips ? ` (${skips})` : ''}${excl ? `; excluded by protocol: ${excl}` : ''}`);
   if (c.clips && c.frames) {
+    const rest = r.head?.noFace === 'zero-vector' ? 'the rest predicted from the zero descriptor, unreadable ones counted wrong' : 'the rest counted wrong';
     lines.push(
-      `  clips     ${c.clips.scored} of ${c.clips.evaluated} evaluated clips had a face (accuracy, F1, UAR: that subset; complete_*: all ${c.clips.evaluated}, the rest counted wrong); ${c.frames.withFace} of ${c.frames.sampled} sampled frames had a face`,
+      `  clips     ${c.clips.scored} of ${c.clips.evaluated} evaluated clips had a face (accuracy, F1, UAR: that subset; complete_*: all ${c.clips.evaluated}, ${rest}); ${c.frames.withFace} of ${c.frames.sampled} sampled frames had a face`,
     );
   }
+  if (r.head) lines.push(...headLines(r.head, d?.corpus));
   for (const dim of ['valence', 'arousal'] as const) {
     const v = c.va?.[dim];
     const out = Object.entries(v?.excluded ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
@@ -74,5 +76,14 @@ function labelMapWarnings(r: EvalRunRecord): string[] {
   const resize = resizeKernelOf(r.provenance.preprocessing);
   const pub = r.published?.find((p) => p.resize !== undefined && p.resize !== resize);
   if (pub && resize) out.push(`  warning   resize ${resize} differs from the published pipeline (${pub.resize}): Δ mixes model and pipeline`);
+  return out;
+}
+
+/** What a reader must know of a head trained here: what it is, what it was trained on, that it is not the authors'. */
+export function headLines(h: TrainedHeadRecord, testCorpus: string | undefined): string[] {
+  const what = `${h.name.replace(/\((.*)\)$/, ' $1').replace(/,/g, '')}, ${h.seed === null ? 'no seed (deterministic)' : `seed ${h.seed}`}, sha ${h.trainingSetSha256.slice(0, 12)}`;
+  const out = [`  head      trained here on ${h.trainCorpora.join(' + ')} ${h.trainSplit} (${what}; ${h.trainingClips} clips with a face, descriptor ${h.descriptor}): not the authors' head`];
+  if (h.testCorpusInTraining) out.push(`  note      ${testCorpus ?? 'the scored corpus'} is in the head's training set (its ${h.trainSplit} split): a within-corpus result, not cross-corpus`);
+  if (!h.publishedSetup) out.push("  note      not trained as the authors' head was (corpus, split, descriptor or C differ): no published value applies");
   return out;
 }
