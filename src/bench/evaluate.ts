@@ -327,14 +327,12 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
     ...(video ? { clips: { aggregation: opts.clipAggregation, scoreKind: opened.card.heads.expression.kind } } : {}),
   });
   return evalRunRecord({
+    ...modelRecordParts(opened),
     published: opened.card.published,
-    publishedResize: opened.card.input.resize,
     scored,
     corpus: corpusSummary(corpus),
     records: run.records,
     storeDir: run.storeDir,
-    engine: { ...opened.engine.info },
-    model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
     batchSize: opts.batchSize ?? 8,
     seed: opts.ci?.seed ?? BOOTSTRAP_DEFAULTS.seed,
     demo: opts.demo,
@@ -343,7 +341,16 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
   });
 }
 
-interface EvalRecordParts {
+/** What an opened model puts in a run record: its weights and engine, and its card's resize kernel. */
+export function modelRecordParts(opened: OpenedModel): Pick<EvalRecordParts, 'publishedResize' | 'engine' | 'model'> {
+  return {
+    publishedResize: opened.card.input.resize,
+    engine: { ...opened.engine.info },
+    model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
+  };
+}
+
+export interface EvalRecordParts {
   /** The model card's published results (filtered here to those that apply to the run). */
   published: readonly PublishedResult[];
   /** The card's own resize kernel: the pipeline behind its published numbers unless an entry names another. */

@@ -36,7 +36,9 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   lines.push('');
   const metrics = r.metrics ?? {};
   const level = Object.values(metrics).find((m) => m.ci)?.ci?.level;
-  lines.push(`  metric            value   ${level ? `${Math.round(level * 100)}% CI`.padEnd(18) : ''}published   Δ`);
+  // As wide as the longest name shown (complete_accuracy is 17), so the columns stay aligned.
+  const nameWidth = Math.max(16, ...[...HEADLINE, ...REGRESSION].filter((n) => metrics[n]).map((n) => n.length));
+  lines.push(`  ${'metric'.padEnd(nameWidth)}   value   ${level ? `${Math.round(level * 100)}% CI`.padEnd(18) : ''}published   Δ`);
   for (const name of [...HEADLINE, ...REGRESSION]) {
     const m = metrics[name];
     if (!m) continue;
@@ -47,7 +49,7 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
     const pubValue = pub ? publishedToRecordScale(name, pub.value) : undefined;
     const pubText = pubValue !== undefined ? fmt(pubValue).padStart(9) : '';
     const diff = pubValue !== undefined ? formatDiff(name, m.value - pubValue) : '';
-    lines.push(`  ${name.padEnd(16)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`.trimEnd());
+    lines.push(`  ${name.padEnd(nameWidth)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`.trimEnd());
   }
   if (r.published?.length) lines.push(`  published: ${[...new Set(r.published.map((x) => x.source))].join('; ')}`);
   lines.push('');

@@ -27,7 +27,7 @@ before(async () => {
     name: MODEL,
     heads: { ...base.heads, embedding: { output: 'output' } },
     published: [
-      ...base.published,
+      ...(base.published ?? []),
       { corpus: 'afew', protocol: 'faces-detected', metric: 'accuracy', value: 59.89, source: 'test: HSEmotion README' },
       { corpus: 'afew', protocol: 'complete', metric: 'accuracy', value: 59.27, source: 'test: AFEW notebook' },
     ],

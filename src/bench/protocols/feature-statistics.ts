@@ -40,7 +40,7 @@ import { SVC } from '../../learn/svc.js';
 import type { PublishedResult } from '../../models/card.js';
 import type { OpenedModel } from '../../models/open.js';
 import { aggregateClips, NO_FACE } from '../clips.js';
-import { evalRunRecord, scorePredictions, writeSkipLog, type CiOptions, type EvalRunRecord } from '../evaluate.js';
+import { evalRunRecord, modelRecordParts, scorePredictions, writeSkipLog, type CiOptions, type EvalRunRecord } from '../evaluate.js';
 import { BOOTSTRAP_DEFAULTS } from '../metrics/index.js';
 import type { PredictionRecord, TrainedHeadRecord } from '../records.js';
 import type { RunnerProgress, RunnerResult, StoreSummary } from '../runner.js';
@@ -306,14 +306,12 @@ export async function runFeatureStatistics(opened: OpenedModel, train: Corpus, t
     clips: { scoreKind: 'logits' },
   });
   return evalRunRecord({
+    ...modelRecordParts(opened),
     published: headPublished(opened.card.published, headRecord),
-    publishedResize: opened.card.input.resize,
     scored,
     corpus: corpusSummary(test),
     records: stored,
     storeDir: store.dir,
-    engine: { ...opened.engine.info },
-    model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
     batchSize: opts.batchSize ?? 8,
     seed: opts.ci?.seed ?? BOOTSTRAP_DEFAULTS.seed,
     demo: opts.demo,

@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { BenchError } from '../../errors.js';
-import { parseCount, parsePositiveInt, parseProbability } from '../parse.js';
+import { parsePositiveInt } from '../parse.js';
+import { addCiOptions, addEngineOptions, addRecordOptions } from '../eval-options.js';
 import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
 
@@ -53,19 +54,10 @@ export function registerHsemotion(parent: Command): void {
     .addOption(new Option('--descriptor <kind>', 'clip descriptor: afew (mean, std, min, max over face frames) or vgaf (two-level mean, std over every face); default the corpus\'s').choices(['afew', 'vgaf']))
     .option('--svm-c <c>', "the head's C (default the protocol's: LinearSVC 1.1 for afew, RBF SVC 1.9 for vgaf; another value is not the published setup)", parsePositive)
     .option('--head-seed <n>', "LinearSVC's coordinate-order seed (recorded)", parsePositiveInt, 0)
-    .addOption(new Option('--faceless <policy>', "scored clips without a face: zero-vector (HSEmotion's: predicted from the zero descriptor, in the complete accuracy only) or count-wrong").choices(['zero-vector', 'count-wrong']).default('zero-vector'))
-    .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
-    .option('--weights <file>', 'use this weights file instead of models/ or the cache')
-    .option('-b, --batch <n>', 'items per engine call', parseCount, 8)
-    .option('-t, --threads <n>', 'engine intra-op threads (default: half the cores)', parsePositiveInt)
-    .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
-    .option('--level <p>', 'confidence level', parseProbability, 0.95)
-    .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
-    .option('--group-ci', 'resample whole groups instead of clips')
-    .option('--store-dir <dir>', 'prediction stores (embeddings of both splits, and the head\'s predictions)', 'results/predictions')
-    .option('--out <dir>', 'directory for run records', 'results/runs')
-    .option('--no-save', 'do not write a run record')
-    .option('--json', 'print the run record as JSON on stdout')
+    .addOption(new Option('--faceless <policy>', "scored clips without a face: zero-vector (HSEmotion's: predicted from the zero descriptor, in the complete accuracy only) or count-wrong").choices(['zero-vector', 'count-wrong']).default('zero-vector'));
+  addEngineOptions(command).option('-t, --threads <n>', 'engine intra-op threads (default: half the cores)', parsePositiveInt);
+  addCiOptions(command, 'clip groups').option('--store-dir <dir>', "prediction stores (embeddings of both splits, and the head's predictions)", 'results/predictions');
+  addRecordOptions(command)
     .addHelpText(
       'after',
       `
