@@ -70,7 +70,10 @@ export interface TrainedHeadRecord {
   embeddingStores: { train: string; test: string };
   /** Whether the scored corpus is one the head was trained on (another split of it): a within-corpus result. */
   testCorpusInTraining: boolean;
-  /** Trained as the authors' published head was (that corpus's train split, its descriptor and C): only then is a published value compared. */
+  /**
+   * Trained as the authors' published head was (an EfficientNet backbone, that corpus's train split, its
+   * descriptor and C): only then is a published value compared.
+   */
   publishedSetup: boolean;
   /** Solver diagnostics (iterations, convergence, support vectors). */
   fit: Record<string, unknown>;

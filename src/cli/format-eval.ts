@@ -86,6 +86,6 @@ export function headLines(h: TrainedHeadRecord, testCorpus: string | undefined):
   const what = `${h.name.replace(/\((.*)\)$/, ' $1').replace(/,/g, '')}, ${h.seed === null ? 'no seed (deterministic)' : `seed ${h.seed}`}, sha ${h.trainingSetSha256.slice(0, 12)}`;
   const out = [`  head      trained here on ${h.trainCorpora.join(' + ')} ${h.trainSplit} (${what}; ${h.trainingClips} clips with a face, descriptor ${h.descriptor}): not the authors' head`];
   if (h.testCorpusInTraining) out.push(`  note      ${testCorpus ?? 'the scored corpus'} is in the head's training set (its ${h.trainSplit} split): a within-corpus result, not cross-corpus`);
-  if (!h.publishedSetup) out.push("  note      not trained as the authors' head was (corpus, split, descriptor or C differ): no published value applies");
+  if (!h.publishedSetup) out.push("  note      not trained as the authors' head was (backbone, corpus, split, descriptor or C differ): no published value applies");
   return out;
 }

@@ -59,6 +59,15 @@ export const HSEMOTION_HEADS: Record<ClipProtocol, { kind: TrainedHeadRecord['ki
   vgaf: { kind: 'svc-rbf', C: 1.9 },
 };
 
+/**
+ * Whether the authors published numbers of these heads for this backbone: they trained them for their
+ * EfficientNets; mobilenet_7's AFEW/VGAF numbers come from a RandomForest and from an RBF SVC(C=1) on
+ * un-normalised features (corpora.md §2–3), other heads than the ones fitted here.
+ */
+export function hasPublishedSvmHeads(card: Pick<OpenedModel['card'], 'architecture'>): boolean {
+  return /^efficientnet/i.test(card.architecture ?? '');
+}
+
 /** The descriptor a corpus's papers used: `afew` and `vgaf` by name; none for other corpora. */
 export function defaultDescriptor(corpus: string): ClipProtocol | undefined {
   return corpus === 'afew' || corpus === 'vgaf' ? corpus : undefined;
@@ -257,7 +266,8 @@ export async function runFeatureStatistics(opened: OpenedModel, train: Corpus, t
     noFace,
     embeddingStores: { train: basename(trainRun.storeDir), test: basename(testRun.storeDir) },
     testCorpusInTraining: train.name === test.name,
-    publishedSetup: train.name === test.name && train.split === 'train' && descriptor === defaultDescriptor(test.name) && C === HSEMOTION_HEADS[descriptor].C,
+    publishedSetup:
+      hasPublishedSvmHeads(opened.card) && train.name === test.name && train.split === 'train' && descriptor === defaultDescriptor(test.name) && C === HSEMOTION_HEADS[descriptor].C,
     fit: fitted.fit,
   };
 
