@@ -14,6 +14,9 @@
  * Several faces in one frame (VGAF) are averaged first, then the frames are.
  * A clip with no face frame gets no score and the skip reason `no-face`: it is outside the face subset
  * (HSEmotion's "accuracy") and counted wrong in the complete accuracy.
+ *
+ * A clip record that carries its own `scores` and has no frame records is already a clip-level
+ * prediction (a trained head's store, src/bench/protocols/feature-statistics.ts): it is kept as it is.
  */
 import type { PredictionRecord } from './records.js';
 
@@ -96,6 +99,10 @@ export function aggregateClips(records: readonly PredictionRecord[], opts: ClipA
   const counts = new Map<string, ClipFrameCounts>();
   const clips = clipRecords.map((c): PredictionRecord => {
     const own = (frames.get(c.clip!) ?? []).sort((a, b) => a.frame! - b.frame!);
+    if (own.length === 0 && (c.scores !== null || c.frameCounts)) {
+      counts.set(c.id, { frames: c.frameCounts?.sampled ?? 0, faceFrames: c.frameCounts?.withFace ?? 0 });
+      return c;
+    }
     const scored = own.filter((f) => f.face && f.scores !== null);
     counts.set(c.id, { frames: new Set(own.map((f) => f.frame)).size, faceFrames: new Set(scored.map((f) => f.frame)).size });
     const base: PredictionRecord = { id: c.id, clip: c.clip, group: c.group, label: c.label, scores: null, face: scored.length > 0, latencyMs: null };

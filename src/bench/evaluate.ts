@@ -13,7 +13,7 @@ import { publishedForRun } from '../models/published.js';
 import { aggregateClips, type ClipAggregateOptions, type ClipAggregation } from './clips.js';
 import { bootstrap, BOOTSTRAP_DEFAULTS, regressionStatistic, scoreClassification, type ResampleStatistic } from './metrics/index.js';
 import { hostInfo, toolInfo } from './provenance.js';
-import type { Coverage, MetricWithCI, PredictionRecord, RunRecord } from './records.js';
+import type { Coverage, MetricWithCI, PredictionRecord, RunRecord, TrainedHeadRecord } from './records.js';
 import { runCorpus, type RunnerOptions } from './runner.js';
 import { isVideoCorpus, runVideoCorpus, type VideoRunnerOptions } from './video-runner.js';
 import { summarizeLatency } from './latency-stats.js';
@@ -134,11 +134,12 @@ export function projectPredictions(records: readonly PredictionRecord[], ctx: Om
   for (const r of ordered) {
     if (r.skip || r.scores === null) {
       countUp(out.skippedByReason, r.skip?.reason ?? 'no-scores');
-      // A clip the protocol evaluates but that could not be scored is wrong in the complete accuracy.
+      // A clip the protocol evaluates but that could not be scored is wrong in the complete accuracy,
+      // unless a trained head still scored it (HSEmotion's zero descriptor): then its prediction counts.
       const mapped = complete && r.label !== null ? map.mapLabel(ctx.corpusClasses[r.label]) : 'drop';
       if (complete && mapped !== 'drop') {
         complete.labels.push(mapped);
-        complete.correct.push(0);
+        complete.correct.push(r.scores !== null && map.predict(r.scores) === mapped ? 1 : 0);
         complete.groups.push(r.group ?? r.id);
       }
       continue;
@@ -268,6 +269,8 @@ export interface EvalRunRecord extends RunRecord {
   predictionStore: string;
   /** Every skipped item with its reason, file and row (JSON Lines). */
   skipLog?: string;
+  /** Runs of a head trained here (feature-statistics protocols): what it is and what it was trained on. */
+  head?: TrainedHeadRecord;
 }
 
 /** The skip log of stores written before skip logs were kept per corpus (read when no per-corpus log exists). */
@@ -324,14 +327,12 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
     ...(video ? { clips: { aggregation: opts.clipAggregation, scoreKind: opened.card.heads.expression.kind } } : {}),
   });
   return evalRunRecord({
+    ...modelRecordParts(opened),
     published: opened.card.published,
-    publishedResize: opened.card.input.resize,
     scored,
     corpus: corpusSummary(corpus),
     records: run.records,
     storeDir: run.storeDir,
-    engine: { ...opened.engine.info },
-    model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
     batchSize: opts.batchSize ?? 8,
     seed: opts.ci?.seed ?? BOOTSTRAP_DEFAULTS.seed,
     demo: opts.demo,
@@ -340,7 +341,16 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
   });
 }
 
-interface EvalRecordParts {
+/** What an opened model puts in a run record: its weights and engine, and its card's resize kernel. */
+export function modelRecordParts(opened: OpenedModel): Pick<EvalRecordParts, 'publishedResize' | 'engine' | 'model'> {
+  return {
+    publishedResize: opened.card.input.resize,
+    engine: { ...opened.engine.info },
+    model: { name: opened.card.name, file: opened.weights.file, sha256: opened.weights.sha256, replica: false, format: opened.weights.format },
+  };
+}
+
+export interface EvalRecordParts {
   /** The model card's published results (filtered here to those that apply to the run). */
   published: readonly PublishedResult[];
   /** The card's own resize kernel: the pipeline behind its published numbers unless an entry names another. */
@@ -357,6 +367,10 @@ interface EvalRecordParts {
   preprocessing: unknown;
   /** Where the list of skipped items is (absent when re-scoring a store without its log). */
   skipLog?: string;
+  /** The protocol the record names, when it is not the label map's (a trained head's, e.g. `hsemotion-svm`). */
+  protocol?: string;
+  /** The head trained here whose predictions these are. */
+  head?: TrainedHeadRecord;
 }
 
 /** Assembles the run record; shared by `evaluate` and re-scoring a store. */
@@ -367,7 +381,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
   const latencies = p.records.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const latency = latencies.length ? summarizeLatency(latencies, 1, latencies.reduce((a, b) => a + b, 0)) : undefined;
   // What was scored (after any drop), not what was asked for.
-  const protocol = p.scored.labelMap.protocol;
+  const protocol = p.protocol ?? p.scored.labelMap.protocol;
   const { corpus, split, release } = p.corpus;
   return {
     schemaVersion: 1,
@@ -389,6 +403,7 @@ export function evalRunRecord(p: EvalRecordParts): EvalRunRecord {
     },
     itemLatency: latency,
     published: publishedForRun(p.published, { corpus, split, release, protocol }, p.publishedResize),
+    ...(p.head ? { head: p.head } : {}),
     labelMap: p.scored.labelMap,
     predictionStore: p.storeDir,
     skipLog: p.skipLog,

@@ -28,8 +28,55 @@ export interface PredictionRecord {
   face: boolean;
   /** Milliseconds spent in the engine call for this item (batch time / batch size). */
   latencyMs: number | null;
-  /** Set when the item could not be scored; `scores` is then null. */
+  /**
+   * Set when the item could not be scored; `scores` is then null, except on a clip-level prediction
+   * outside the face subset that a trained head still scored (HSEmotion's zero descriptor of a clip
+   * without a face): it counts in the complete accuracy by that prediction.
+   */
   skip?: { reason: string; detail?: string };
+  /**
+   * A clip-level prediction (a clip record that carries its own `scores`, as a trained head's store
+   * holds): the frames behind it, sampled and with a face, for the coverage of a store without frame records.
+   */
+  frameCounts?: { sampled: number; withFace: number };
+}
+
+/**
+ * A classifier trained by this harness on frozen embeddings (src/bench/protocols/feature-statistics.ts):
+ * never the authors' published head. Tables and figures tell heads apart by `name` and `trainCorpora`
+ * (src/report/figures/trained.ts); `trainingSetSha256` tells apart two heads trained on different data.
+ */
+export interface TrainedHeadRecord {
+  kind: 'linear-svc' | 'svc-rbf';
+  /** e.g. `LinearSVC(C=1.1)`. */
+  name: string;
+  /** Every hyper-parameter of the fit (the classifier's own record), defaults included. */
+  settings: Record<string, unknown>;
+  trainCorpora: string[];
+  trainSplit: string;
+  /** LinearSVC's coordinate-order seed; null for libsvm's SVC, which draws nothing at random. */
+  seed: number | null;
+  /** sha256 over the training descriptors (float64) and labels (src/learn/classifier.ts trainingSetId). */
+  trainingSetSha256: string;
+  /** Training rows: the train clips with at least one face (HSEmotion fits on `has_faces == 1`). */
+  trainingClips: number;
+  /** The head's classes, in its score order. */
+  classes: string[];
+  /** Clip descriptor: `afew` (mean, std, min, max over face frames) or `vgaf` (two-level mean, std). */
+  descriptor: 'afew' | 'vgaf';
+  /** Val clips without a face: scored from the zero descriptor (HSEmotion) or counted wrong. */
+  noFace: 'zero-vector' | 'count-wrong';
+  /** The embedding stores the descriptors were built from (directory names in the prediction store folder). */
+  embeddingStores: { train: string; test: string };
+  /** Whether the scored corpus is one the head was trained on (another split of it): a within-corpus result. */
+  testCorpusInTraining: boolean;
+  /**
+   * Trained as the authors' published head was (an EfficientNet backbone, that corpus's train split, its
+   * descriptor and C): only then is a published value compared.
+   */
+  publishedSetup: boolean;
+  /** Solver diagnostics (iterations, convergence, support vectors). */
+  fit: Record<string, unknown>;
 }
 
 export interface LatencyStats {

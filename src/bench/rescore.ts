@@ -17,6 +17,7 @@ import { evalRunRecord, isClipStore, LEGACY_SKIP_LOG_FILE, scorePredictions, typ
 import type { StoreSummary } from './runner.js';
 import type { PredictionRecord } from './records.js';
 import { readStore, type StoreMeta } from './store.js';
+import { FEATURE_STATISTICS_PROTOCOL, headOfStoreKey, headPublished } from './protocols/feature-statistics.js';
 
 /**
  * How a video store's frames aggregate into clips: the head kind recorded in the store key (video stores
@@ -115,13 +116,16 @@ export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Prom
   } catch (e) {
     if (!isBenchError(e)) throw e;
   }
+  // A trained head's store (feature-statistics protocols): its key names the head and the protocol.
+  const head = headOfStoreKey(meta.key);
+  if (head) published = headPublished(published, head);
   const { corpus, skipLog } = await latestCorpus(dir, summary);
   const clips = clipScoringFor(store, opts.clipAggregation);
   const scored = scorePredictions(records, {
     corpusClasses: store.corpusClasses,
     modelClasses: store.modelClasses,
     protocol: opts.protocol,
-    missing: opts.missing,
+    missing: opts.missing ?? (head ? 'count-wrong' : undefined),
     ci: opts.ci,
     ...(clips ? { clips } : {}),
   });
@@ -138,5 +142,6 @@ export async function rescoreStore(dir: string, opts: RescoreOptions = {}): Prom
     seed: opts.ci?.seed ?? 0,
     preprocessing: meta.key.preprocessing,
     skipLog,
+    ...(head ? { protocol: FEATURE_STATISTICS_PROTOCOL, head } : {}),
   });
 }

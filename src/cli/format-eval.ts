@@ -1,6 +1,6 @@
 /** The human-readable report of an evaluation: coverage, metrics with CIs next to published values, confusion matrix. */
 import type { EvalRunRecord } from '../bench/evaluate.js';
-import { resizeKernelOf } from '../bench/records.js';
+import { resizeKernelOf, type TrainedHeadRecord } from '../bench/records.js';
 import { formatDiff, formatMetric, metricKey, publishedToRecordScale } from '../report/format.js';
 
 const HEADLINE = ['accuracy', 'macroF1', 'weightedF1', 'uar', 'top2Accuracy', 'top3Accuracy', 'complete_accuracy', 'complete_uar'];
@@ -21,10 +21,12 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   const excl = Object.entries(c.excluded ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`  coverage  ${c.scored} scored of ${c.total} items; skipped ${c.skipped}${skips ? ` (${skips})` : ''}${excl ? `; excluded by protocol: ${excl}` : ''}`);
   if (c.clips && c.frames) {
+    const rest = r.head?.noFace === 'zero-vector' ? 'the rest predicted from the zero descriptor, unreadable ones counted wrong' : 'the rest counted wrong';
     lines.push(
-      `  clips     ${c.clips.scored} of ${c.clips.evaluated} evaluated clips had a face (accuracy, F1, UAR: that subset; complete_*: all ${c.clips.evaluated}, the rest counted wrong); ${c.frames.withFace} of ${c.frames.sampled} sampled frames had a face`,
+      `  clips     ${c.clips.scored} of ${c.clips.evaluated} evaluated clips had a face (accuracy, F1, UAR: that subset; complete_*: all ${c.clips.evaluated}, ${rest}); ${c.frames.withFace} of ${c.frames.sampled} sampled frames had a face`,
     );
   }
+  if (r.head) lines.push(...headLines(r.head, d?.corpus));
   for (const dim of ['valence', 'arousal'] as const) {
     const v = c.va?.[dim];
     const out = Object.entries(v?.excluded ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
@@ -34,7 +36,9 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
   lines.push('');
   const metrics = r.metrics ?? {};
   const level = Object.values(metrics).find((m) => m.ci)?.ci?.level;
-  lines.push(`  metric            value   ${level ? `${Math.round(level * 100)}% CI`.padEnd(18) : ''}published   Δ`);
+  // As wide as the longest name shown (complete_accuracy is 17), so the columns stay aligned.
+  const nameWidth = Math.max(16, ...[...HEADLINE, ...REGRESSION].filter((n) => metrics[n]).map((n) => n.length));
+  lines.push(`  ${'metric'.padEnd(nameWidth)}   value   ${level ? `${Math.round(level * 100)}% CI`.padEnd(18) : ''}published   Δ`);
   for (const name of [...HEADLINE, ...REGRESSION]) {
     const m = metrics[name];
     if (!m) continue;
@@ -45,7 +49,7 @@ export function formatEvalReport(r: EvalRunRecord, file: string | null): string 
     const pubValue = pub ? publishedToRecordScale(name, pub.value) : undefined;
     const pubText = pubValue !== undefined ? fmt(pubValue).padStart(9) : '';
     const diff = pubValue !== undefined ? formatDiff(name, m.value - pubValue) : '';
-    lines.push(`  ${name.padEnd(16)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`.trimEnd());
+    lines.push(`  ${name.padEnd(nameWidth)} ${fmt(m.value).padStart(7)}   ${ci.padEnd(18)}${pubText}   ${diff}`.trimEnd());
   }
   if (r.published?.length) lines.push(`  published: ${[...new Set(r.published.map((x) => x.source))].join('; ')}`);
   lines.push('');
@@ -74,5 +78,14 @@ function labelMapWarnings(r: EvalRunRecord): string[] {
   const resize = resizeKernelOf(r.provenance.preprocessing);
   const pub = r.published?.find((p) => p.resize !== undefined && p.resize !== resize);
   if (pub && resize) out.push(`  warning   resize ${resize} differs from the published pipeline (${pub.resize}): Δ mixes model and pipeline`);
+  return out;
+}
+
+/** What a reader must know of a head trained here: what it is, what it was trained on, that it is not the authors'. */
+export function headLines(h: TrainedHeadRecord, testCorpus: string | undefined): string[] {
+  const what = `${h.name.replace(/\((.*)\)$/, ' $1').replace(/,/g, '')}, ${h.seed === null ? 'no seed (deterministic)' : `seed ${h.seed}`}, sha ${h.trainingSetSha256.slice(0, 12)}`;
+  const out = [`  head      trained here on ${h.trainCorpora.join(' + ')} ${h.trainSplit} (${what}; ${h.trainingClips} clips with a face, descriptor ${h.descriptor}): not the authors' head`];
+  if (h.testCorpusInTraining) out.push(`  note      ${testCorpus ?? 'the scored corpus'} is in the head's training set (its ${h.trainSplit} split): a within-corpus result, not cross-corpus`);
+  if (!h.publishedSetup) out.push("  note      not trained as the authors' head was (backbone, corpus, split, descriptor or C differ): no published value applies");
   return out;
 }

@@ -134,6 +134,8 @@ export async function loadAfew(opts: AfewOptions): Promise<Corpus> {
       root,
       split,
       layout: base ? 'frames' : 'videos',
+      // EmotiW's AFEW is the one release the published numbers are on.
+      release: 'official',
       classes: [...AFEW_CLASSES],
       sourceLabels: Object.fromEntries(AFEW_FOLDERS),
       samples: kept.map((k) => k.sample),

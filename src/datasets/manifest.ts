@@ -28,7 +28,8 @@ export interface FinishOptions {
   origins?: readonly (ItemWhere | undefined)[];
 }
 
-function sourcePath(s: SampleSource): string {
+/** The file or folder a sample is read from. */
+export function sourcePath(s: SampleSource): string {
   return s.kind === 'frames-dir' ? s.dir : s.path;
 }
 

@@ -94,7 +94,8 @@ export async function loadVgaf(opts: VgafOptions): Promise<Corpus> {
     else videos.set(stem(name), name).set(name, name);
   }
   const sourceLabels: Record<string, ClassName | null> = Object.fromEntries(VGAF_LABELS.map(([id, c]) => [id, c]));
-  const parts = { name: 'vgaf', root, split, layout: base ? 'frames' : 'videos', classes: [...VGAF_CLASSES], sourceLabels };
+  // EmotiW 2020's VGAF is the one release the published numbers are on.
+  const parts = { name: 'vgaf', root, split, layout: base ? 'frames' : 'videos', release: 'official', classes: [...VGAF_CLASSES], sourceLabels };
   const finish = { checkFiles: opts.checkFiles, concurrency: opts.concurrency };
 
   if (!(await isFile(labelsFile))) {

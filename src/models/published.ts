@@ -7,6 +7,10 @@
  * protocol. Valence/arousal CCCs are published per corpus, not per class protocol, so for them the
  * protocol is not compared. The first matching entry of a metric wins: cards list the headline number
  * (the README's) before later re-evaluations.
+ *
+ * A trained-head protocol can score what the cards publish under other protocol names: an
+ * `hsemotion-svm` run's `accuracy` (the face subset) is the card's `faces-detected` accuracy, and its
+ * `complete_accuracy` the card's `complete` accuracy (PROTOCOL_ALIASES).
  */
 import type { PublishedResult } from './card.js';
 
@@ -46,14 +50,38 @@ const RECORD_METRIC: Record<string, string> = {
 
 const isVa = (metric: string): boolean => /valence|arousal/i.test(metric);
 
-/** Whether `entry` applies to `run` (see the module comment). */
+/**
+ * Per run protocol: card protocol → the card metric it publishes and the run-record metric that
+ * measures it. HSEmotion's AFEW/VGAF numbers (corpora.md §2–3) are those of its SVM protocol.
+ */
+const PROTOCOL_ALIASES: Record<string, Record<string, { card: string; record: string }>> = {
+  'hsemotion-svm': {
+    'faces-detected': { card: 'accuracy', record: 'accuracy' },
+    complete: { card: 'accuracy', record: 'complete_accuracy' },
+  },
+};
+
+/** The run-record metric a card entry is compared with under the run's protocol, or undefined when none. */
+function recordMetricOf(entry: Pick<PublishedResult, 'metric' | 'protocol'>, runProtocol: string): string | undefined {
+  const alias = PROTOCOL_ALIASES[runProtocol]?.[entry.protocol];
+  if (alias) return alias.card === entry.metric ? alias.record : undefined;
+  return RECORD_METRIC[entry.metric];
+}
+
+/** Whether an entry's protocol (with its record metric name) is the run's, directly or by an alias. */
+function protocolMatches(entry: Pick<AppliedPublished, 'metric' | 'protocol'>, runProtocol: string): boolean {
+  if (entry.protocol === runProtocol || isVa(entry.metric)) return true;
+  return PROTOCOL_ALIASES[runProtocol]?.[entry.protocol]?.record === entry.metric;
+}
+
+/** Whether `entry` (its metric named as run records name it) applies to `run` (see the module comment). */
 export function publishedApplies(entry: Pick<AppliedPublished, 'metric' | 'corpus' | 'protocol' | 'split' | 'release'>, run: RunSetting): boolean {
   if (run.release === undefined) return false;
   return (
     (entry.corpus ?? run.corpus) === run.corpus &&
     (entry.split ?? PUBLISHED_DEFAULTS.split) === run.split &&
     (entry.release ?? PUBLISHED_DEFAULTS.release) === run.release &&
-    (entry.protocol === run.protocol || isVa(entry.metric))
+    protocolMatches(entry, run.protocol)
   );
 }
 
@@ -74,9 +102,12 @@ export function applicablePublished<T extends Pick<AppliedPublished, 'metric' | 
 
 /** The card's entries that apply to the run, as the run record stores them. */
 export function publishedForRun(card: readonly PublishedResult[], run: RunSetting, defaultResize?: string): AppliedPublished[] {
-  const recordable = card.filter((r) => RECORD_METRIC[r.metric] !== undefined);
+  const recordable = card.flatMap((r) => {
+    const metric = recordMetricOf(r, run.protocol);
+    return metric === undefined ? [] : [{ ...r, metric }];
+  });
   return applicablePublished(recordable, run).map((r) => ({
-    metric: RECORD_METRIC[r.metric],
+    metric: r.metric,
     corpus: r.corpus,
     protocol: r.protocol,
     split: r.split ?? PUBLISHED_DEFAULTS.split,

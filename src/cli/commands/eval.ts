@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { BenchError } from '../../errors.js';
-import { parseCount, parsePositiveInt, parseProbability } from '../parse.js';
+import { parseCount, parsePositiveInt } from '../parse.js';
+import { addCiOptions, addEngineOptions, addRecordOptions } from '../eval-options.js';
 import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
 import { EMIT_DEFAULTS, type ShardCliOptions } from '../shard-options.js';
@@ -62,21 +63,14 @@ export function register(program: Command): void {
     )
     .addOption(
       new Option('--resize <kernel>', "resize kernel (default: the card's, the pipeline behind its published numbers)").choices(['cv2', 'pil', 'cv2-area', 'pil-nearest', 'tf-bilinear']),
-    )
-    .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
-    .option('--weights <file>', 'use this weights file instead of models/ or the cache')
-    .option('-b, --batch <n>', 'items per engine call', parseCount, 8)
+    );
+  addEngineOptions(command)
     .option('-t, --threads <n>', 'engine intra-op threads (default: the cores the preprocessing workers leave; 0 = library default)', parsePositiveInt)
-    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parseCount)
-    .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
-    .option('--level <p>', 'confidence level', parseProbability, 0.95)
-    .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
-    .option('--group-ci', 'resample whole groups (clips, actors) instead of items')
+    .option('--workers <n>', 'preprocessing worker threads (default: half the cores)', parseCount);
+  addCiOptions(command, 'clips, actors')
     .option('--min-face <px>', 'skip faces whose crop is smaller than this on its shorter side, counted as face-too-small (default: no minimum)', parseCount)
-    .option('--store-dir <dir>', 'prediction store', 'results/predictions')
-    .option('--out <dir>', 'directory for run records', 'results/runs')
-    .option('--no-save', 'do not write a run record')
-    .option('--json', 'print the run record as JSON on stdout')
+    .option('--store-dir <dir>', 'prediction store', 'results/predictions');
+  addRecordOptions(command)
     .option('--shard <i/n|auto>', 'run array task i of n (0-based): shard i of the corpus, into its own store segment; auto = from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; then `bench merge`')
     .addOption(new Option('--emit <scheduler>', 'print the job for this evaluation instead of running it: a Slurm array submission or a Kubernetes Indexed Job, with the merge step').choices(['slurm', 'k8s']))
     .option('--shards <n>', 'with --emit: the number of array tasks', parsePositiveInt, EMIT_DEFAULTS.shards)

@@ -6,6 +6,7 @@ import { register as registerLatency } from './latency.js';
 import { register as registerMerge } from './merge.js';
 import { register as registerModels } from './models.js';
 import { register as registerPlot } from './plot.js';
+import { register as registerProtocol } from './protocol.js';
 import { register as registerPull } from './pull.js';
 import { register as registerScore } from './score.js';
 import { register as registerStore } from './store.js';
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerLatency(program);
   registerEval(program);
   registerDemo(program);
+  registerProtocol(program);
   registerModels(program);
   registerPull(program);
   registerScore(program);
