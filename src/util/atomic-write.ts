@@ -18,14 +18,16 @@ export interface AtomicWriteOptions {
   beforeRename?: (tempPath: string) => void | Promise<void>;
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+/** `data` may be an async iterable of chunks (a file rewritten in bounded memory). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | AsyncIterable<string | Uint8Array>, opts: AtomicWriteOptions = {}): Promise<void> {
   const doSync = opts.fsync ?? true;
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     const fh = await open(temp, 'wx', opts.mode ?? 0o666);
     try {
-      await fh.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+      else for await (const chunk of data) await fh.writeFile(chunk); // each from the current position
       if (doSync) await fh.sync();
     } finally {
       await fh.close();
