@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { writeError } from './write-error.js';
 
 export interface AtomicWriteOptions {
   /** fsync the file before the rename and the directory after it. Default true; false only for scratch data. */
@@ -36,7 +37,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     await rename(temp, path);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
-    throw e;
+    throw writeError(e, path, { kept: `the previous ${basename(path)} is unchanged` });
   }
   if (doSync) await fsyncDir(dir);
 }
