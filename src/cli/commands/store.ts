@@ -104,15 +104,17 @@ async function runCheck(dirs: readonly string[], opts: { json?: boolean }, repai
   const { repairStore, verifyStore } = await import('../../bench/store/repair.js');
   const results = [];
   for (const dir of dirs) results.push(repair ? await repairStore(dir) : { ...(await verifyStore(dir)), rewritten: false });
-  if (opts.json) printJson({ stores: results });
-  else {
+  const bad = results.find((r) => r.damaged.length > 0);
+  // Under --json a damaged store is the one error document (exit 2); the report is for a sound run.
+  if (opts.json) {
+    if (repair || !bad) printJson({ stores: results });
+  } else {
     for (const r of results) {
       const state = r.damaged.length === 0 ? 'sound' : repair ? `repaired: dropped ${r.damaged.length} damaged line(s), the next run recomputes them` : `${r.damaged.length} damaged line(s)`;
       process.stdout.write(`${r.dir}: format ${r.formatVersion}, ${r.verified} verified, ${r.unverified} unverified; ${state}\n`);
       for (const d of r.damaged) process.stdout.write(`  line ${d.line}: ${d.reason}\n`);
     }
   }
-  const bad = results.find((r) => r.damaged.length > 0);
   if (!repair && bad) {
     throw new BenchError('BAD_INPUT', `${results.filter((r) => r.damaged.length > 0).length} store(s) have damaged records (first: line ${bad.damaged[0]!.line} of ${bad.file})`, {
       file: bad.file,
