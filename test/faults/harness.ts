@@ -37,6 +37,7 @@ export function seededFractions(seed: number, n: number): number[] {
 }
 
 export interface ChildRun {
+  pid: number;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -76,7 +77,7 @@ export function runChild(script: string, arg: unknown, opts: { killAfterMs?: num
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: opened === null ? null : performance.now() - opened });
+      resolve({ pid: child.pid!, code, signal, stdout, stderr, ms: opened === null ? null : performance.now() - opened });
     });
   });
 }
