@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../src/bench/store.js';
-import { isBenchError } from '../../src/errors.js';
+import { reportChildError } from '../faults/child-error.js';
 import { fixtureId, fixtureKey, fixtureRecord, shuffled } from './store-fixture.js';
 
 const [baseDir, totalArg, batchArg, order, pauseArg] = process.argv.slice(2);
@@ -28,7 +28,5 @@ try {
   await store.close();
   process.stdout.write('done\n');
 } catch (e) {
-  if (!isBenchError(e)) throw e;
-  process.stdout.write(`error ${JSON.stringify(e.toJSON())}\n`);
-  process.exitCode = 2;
+  reportChildError(e);
 }

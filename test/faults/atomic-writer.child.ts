@@ -4,7 +4,7 @@
  * that fails with a BenchError.
  * Usage: atomic-writer.child.ts <target> <bytes>
  */
-import { isBenchError } from '../../src/errors.js';
+import { reportChildError } from './child-error.js';
 import { writeJsonAtomic } from '../../src/util/atomic-write.js';
 
 const [target, bytes] = process.argv.slice(2);
@@ -12,7 +12,5 @@ try {
   await writeJsonAtomic(target!, { filler: 'x'.repeat(Number(bytes)) });
   process.stdout.write('written\n');
 } catch (e) {
-  if (!isBenchError(e)) throw e;
-  process.stdout.write(`error ${JSON.stringify(e.toJSON())}\n`);
-  process.exitCode = 2;
+  reportChildError(e);
 }

@@ -10,37 +10,22 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, readStore, storeDirName } from '../../src/bench/store.js';
 import { fixtureKey, fixtureRecord } from '../bench/store-fixture.js';
 import { tempDir } from '../datasets/tmpdir.js';
+import { runProcess, type ChildRun } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(here, '..', '..');
 const WRITER = join(here, '..', 'bench', 'store-writer.child.ts');
 const ATOMIC = join(here, 'atomic-writer.child.ts');
 const TOTAL = 600;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[]) => runProcess(cmd, args);
+type Run = ChildRun;
 
 const node = (script: string, ...args: string[]) => ['node', '--import', 'tsx', script, ...args].map((a) => `'${a}'`).join(' ');
 

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { evaluate } from '../../src/bench/evaluate.js';
 import { openCorpus } from '../../src/datasets/corpus.js';
 import { affectnetProtocol } from '../../src/datasets/label-map.js';
-import { isBenchError } from '../../src/errors.js';
+import { reportChildError } from './child-error.js';
 import { createRetinaFaceDetector } from '../../src/media/faces/retinaface.js';
 import { openModel } from '../../src/models/open.js';
 import { getModel, loadZoo } from '../../src/models/zoo.js';
@@ -62,9 +62,7 @@ try {
   await writeFileAtomic(args.out, scored(record) + '\n');
   process.stdout.write('done\n');
 } catch (e) {
-  if (!isBenchError(e)) throw e;
-  process.stdout.write(`error ${JSON.stringify(e.toJSON())}\n`);
-  process.exitCode = 2;
+  reportChildError(e);
 } finally {
   await opened.engine.dispose();
   await detector?.dispose();

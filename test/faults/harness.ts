@@ -47,39 +47,44 @@ export interface ChildRun {
 }
 
 /**
- * Runs a child (`node --import tsx script arg`); with `killAfterMs`, SIGKILLs it that long after it
- * prints `opened` (unless it has exited by then). `onLine` sees every stdout line as it comes.
+ * Runs `cmd args` from the repository root, collecting its output; `onLine` sees every stdout line as it
+ * comes, with a function that SIGKILLs the process. `ms` counts from the `opened` line.
  */
-export function runChild(script: string, arg: unknown, opts: { killAfterMs?: number; onLine?: (line: string, kill: () => void) => void } = {}): Promise<ChildRun> {
+export function runProcess(cmd: string, args: readonly string[], onLine?: (line: string, kill: () => void) => void): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(arg)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let partial = '';
     let opened: number | null = null;
-    let timer: NodeJS.Timeout | null = null;
     const kill = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
-    let partial = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       stdout += s;
       const lines = (partial + s).split('\n');
       partial = lines.pop()!;
       for (const line of lines) {
-        if (line === 'opened' && opened === null) {
-          opened = performance.now();
-          if (opts.killAfterMs !== undefined) timer = setTimeout(kill, opts.killAfterMs);
-        }
-        opts.onLine?.(line, kill);
+        if (line === 'opened') opened ??= performance.now();
+        onLine?.(line, kill);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ pid: child.pid!, code, signal, stdout, stderr, ms: opened === null ? null : performance.now() - opened });
-    });
+    child.on('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr, ms: opened === null ? null : performance.now() - opened }));
   });
+}
+
+/** Runs a child (`node --import tsx script '<arg as JSON>'`); with `killAfterMs`, SIGKILLs it that long after it prints `opened`. */
+export async function runChild(script: string, arg: unknown, opts: { killAfterMs?: number } = {}): Promise<ChildRun> {
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    return await runProcess(process.execPath, ['--import', 'tsx', script, JSON.stringify(arg)], (line, kill) => {
+      if (line === 'opened' && opts.killAfterMs !== undefined && timer === null) timer = setTimeout(kill, opts.killAfterMs);
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
 }
 
 /** A run that must have ended by itself, well. */

@@ -8,7 +8,7 @@
 import { mergeSegments } from '../../src/bench/merge.js';
 import { saveRunRecord } from '../../src/bench/run-store.js';
 import { affectnetProtocol } from '../../src/datasets/label-map.js';
-import { isBenchError } from '../../src/errors.js';
+import { reportChildError } from './child-error.js';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
 import { scored } from '../bench/shard-fixture.js';
 
@@ -20,7 +20,5 @@ try {
   await writeFileAtomic(args.out, scored(record) + '\n');
   process.stdout.write('done\n');
 } catch (e) {
-  if (!isBenchError(e)) throw e;
-  process.stdout.write(`error ${JSON.stringify(e.toJSON())}\n`);
-  process.exitCode = 2;
+  reportChildError(e);
 }
