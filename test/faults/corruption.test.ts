@@ -2,7 +2,7 @@
  * Damaged bytes in a store: every record line carries a crc32 (store format 2), so a changed byte that
  * still parses (a digit) is an error naming the file, the line and the fix, never a record read with a
  * wrong value; `bench store verify` reports it and `bench store repair` drops it for the next run to
- * recompute. meta.json carries a checksum too. Stores written before checksums (format 1) stay readable,
+ * recompute. meta.json and saved run records carry a checksum too. Stores written before checksums (format 1) stay readable,
  * their lines counted as unverified.
  */
 import { test } from 'node:test';
@@ -14,7 +14,10 @@ import { encodeRecord } from '../../src/bench/store/codec.js';
 import { repairStore, verifyStore } from '../../src/bench/store/repair.js';
 import { scanPredictions } from '../../src/bench/store/scan.js';
 import { summariseStores } from '../../src/bench/store/list.js';
+import { saveRunRecord } from '../../src/bench/run-store.js';
+import { loadRunRecords } from '../../src/report/results.js';
 import { fixtureKey, fixtureRecord } from '../bench/store-fixture.js';
+import { evalRecord } from '../report/fixtures.js';
 import { runBenchCli } from '../bench/tiny-model.js';
 import { tempDir } from '../datasets/tmpdir.js';
 import { expectBenchError } from '../expect-error.js';
@@ -157,4 +160,17 @@ test('bench store verify exits 2 with one JSON error naming the line; bench stor
   const again = await runBenchCli(['store', 'verify', s.dir]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /3 verified, 0 unverified; sound/);
+});
+
+test('a changed digit in a saved run record is reported with the file name; records without a checksum still load', async () => {
+  const runs = await tempDir('runs');
+  const record = evalRecord({ model: 'enet_b0_8_va_mtl', corpus: 'affectnet', protocol: '8-class', date: '2026-01-02T03:04:05.000Z', metrics: { accuracy: [0.6193, 0.6, 0.64] } });
+  const file = await saveRunRecord(runs, record);
+  assert.deepEqual((await loadRunRecords(runs))[0]!.record, record);
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace('0.6193', '0.6793'));
+  await assert.rejects(loadRunRecords(runs), expectBenchError('BAD_INPUT', /damaged run record: checksum mismatch/, new RegExp(file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), /re-score its store/));
+  // A record written before checksums (or by another tool) has none, and is read as before.
+  await writeFile(file, JSON.stringify(record, null, 2));
+  assert.deepEqual((await loadRunRecords(runs))[0]!.record, record);
 });
