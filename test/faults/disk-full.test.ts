@@ -5,7 +5,8 @@
  *  - under `ulimit -f` (RLIMIT_FSIZE; Node ignores SIGXFSZ, so the write returns EFBIG): always.
  * Each time the run must stop with a DISK_FULL BenchError naming the file, what to do and how many items
  * are kept; the store must stay readable (a torn tail at most); the next run, with room, resumes and
- * ends with exactly the records of an uninterrupted run. Atomic writes (meta.json, run records) refused
+ * ends with exactly the records of an uninterrupted run; `bench eval` itself exits 2 with one JSON
+ * error and the same command then finishes. Atomic writes (meta.json, run records) refused
  * the same way leave the previous file whole and no temporary file behind.
  */
 import { test } from 'node:test';
@@ -16,6 +17,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, readStore, storeDirName } from '../../src/bench/store.js';
 import { fixtureKey, fixtureRecord } from '../bench/store-fixture.js';
+import { writeAffectNetFixture } from '../../src/datasets/fixtures/affectnet-fixture.js';
+import { BENCH_MAIN, STACK_LINE, TINY_MODEL, writeTinyModel } from '../bench/tiny-model.js';
 import { tempDir } from '../datasets/tmpdir.js';
 import { runProcess, type ChildRun } from './harness.js';
 
@@ -112,4 +115,28 @@ test('an atomic write the disk refuses leaves the previous file whole and no tem
   assert.match(err.fix, /previous record\.json is unchanged/);
   assert.equal(await readFile(target, 'utf8'), '{"old":true}\n');
   assert.deepEqual(await readdir(dir), ['record.json']);
+});
+
+test('bench eval under a file-size limit: exit 2 with one DISK_FULL JSON error; the same command then finishes the store', { timeout: 60_000 }, async () => {
+  const root = await tempDir('faults-cli');
+  const tiny = await writeTinyModel(join(root, 'cache'));
+  const fixture = await writeAffectNetFixture({ dir: join(root, 'AffectNet'), layout: 'csv', perClass: 6, imageSize: 32, seed: 2 });
+  const env = `FER_BENCH_ZOO='${tiny.zooPath}' FER_BENCH_CACHE='${join(root, 'cache')}'`;
+  const args = ['eval', '-m', TINY_MODEL, '--dataset', 'affectnet', '--root', fixture.root, '--store-dir', join(root, 'predictions'), '--out', join(root, 'runs'), '--resamples', '0', '--workers', '1', '--json'];
+  const cli = (limit: string) => runProcess('sh', ['-c', `ulimit -f ${limit}; ${env} exec ${['node', '--import', 'tsx', BENCH_MAIN, ...args].map((a) => `'${a}'`).join(' ')}`]);
+
+  const full = await cli('8');
+  assert.equal(full.code, 2, full.stdout + full.stderr);
+  assert.doesNotMatch(full.stderr, STACK_LINE);
+  const { error } = JSON.parse(full.stdout) as { error: { code: string; message: string; file: string; fix: string } };
+  assert.equal(error.code, 'DISK_FULL');
+  assert.match(error.file, /predictions\.jsonl$/);
+  assert.match(error.message, /file too large \(EFBIG\) while writing/);
+  assert.match(error.fix, /already stored will not be re-run/);
+
+  const again = await cli('unlimited');
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  const record = JSON.parse(again.stdout) as { predictionStore: string; coverage: { total: number } };
+  const store = await readStore(record.predictionStore);
+  assert.deepEqual([store.records.length, store.duplicates, store.torn, store.meta.complete?.records], [48, 0, null, 48]);
 });
