@@ -42,21 +42,21 @@ export interface ChildRun {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** From `opened` to the exit, ms (null when it never got there). */
+  /** From the anchor line (`opened` unless told) to the exit, ms (null when it never got there). */
   ms: number | null;
 }
 
 /**
  * Runs `cmd args` from the repository root, collecting its output; `onLine` sees every stdout line as it
- * comes, with a function that SIGKILLs the process. `ms` counts from the `opened` line.
+ * comes, with a function that SIGKILLs the process. `ms` counts from the first line starting with `anchor`.
  */
-export function runProcess(cmd: string, args: readonly string[], onLine?: (line: string, kill: () => void) => void): Promise<ChildRun> {
+export function runProcess(cmd: string, args: readonly string[], onLine?: (line: string, kill: () => void) => void, anchor = 'opened'): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let partial = '';
-    let opened: number | null = null;
+    let anchored: number | null = null;
     const kill = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
@@ -65,23 +65,27 @@ export function runProcess(cmd: string, args: readonly string[], onLine?: (line:
       const lines = (partial + s).split('\n');
       partial = lines.pop()!;
       for (const line of lines) {
-        if (line === 'opened') opened ??= performance.now();
+        if (line.startsWith(anchor)) anchored ??= performance.now();
         onLine?.(line, kill);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr, ms: opened === null ? null : performance.now() - opened }));
+    child.on('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr, ms: anchored === null ? null : performance.now() - anchored }));
   });
 }
 
-/** Runs a child (`node --import tsx script '<arg as JSON>'`); with `killAfterMs`, SIGKILLs it that long after it prints `opened`. */
-export async function runChild(script: string, arg: unknown, opts: { killAfterMs?: number } = {}): Promise<ChildRun> {
+/**
+ * Runs a child (`node --import tsx script '<arg as JSON>'`); with `killAfterMs`, SIGKILLs it that long
+ * after its first stdout line starting with `anchor` (default `opened`; `progress`: once work is stored).
+ */
+export async function runChild(script: string, arg: unknown, opts: { killAfterMs?: number; anchor?: string } = {}): Promise<ChildRun> {
+  const anchor = opts.anchor ?? 'opened';
   let timer: NodeJS.Timeout | null = null;
   try {
     return await runProcess(process.execPath, ['--import', 'tsx', script, JSON.stringify(arg)], (line, kill) => {
-      if (line === 'opened' && opts.killAfterMs !== undefined && timer === null) timer = setTimeout(kill, opts.killAfterMs);
-    });
+      if (line.startsWith(anchor) && opts.killAfterMs !== undefined && timer === null) timer = setTimeout(kill, opts.killAfterMs);
+    }, anchor);
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -1,7 +1,8 @@
 /**
  * kill -9 at seeded random moments: a real child process runs an image evaluation, a video evaluation
  * (real clips, RetinaFace) or a merge of shard segments, and is SIGKILLed at a random time after it
- * started working; the next run resumes the same store, and may be killed again. After every kill the
+ * started working (evaluations: after its first stored batch, anywhere up to its exit, final scoring and
+ * output writes included; merges: after loading); the next run resumes the same store, and may be killed again. After every kill the
  * store must be readable, with no id twice and nothing foreign, and the child's outputs (written
  * atomically) absent or whole; the run that finally completes must give metrics byte-identical to an
  * uninterrupted run's, and the same records.
@@ -115,7 +116,7 @@ test('kill -9 during an image evaluation, resumed: byte-identical metrics, nothi
   const ids = new Set(images.samples.map((s) => s.id));
   await killAndResume(t, {
     name: 'image',
-    run: (base, out, killAfterMs) => runChild(EVAL_CHILD, evalArgs(base, out, 2, { image: { root: images.root } }), { killAfterMs }),
+    run: (base, out, killAfterMs) => runChild(EVAL_CHILD, evalArgs(base, out, 2, { image: { root: images.root } }), { killAfterMs, anchor: 'progress' }),
     allowed: (id) => ids.has(id),
   }, FAULT_SEED);
 });
@@ -130,7 +131,7 @@ test('kill -9 during a video evaluation (real clips, RetinaFace), resumed: byte-
   const video = { dir, clips, classes: ['happiness', 'neutral', 'sadness'] };
   await killAndResume(t, {
     name: 'video',
-    run: (base, out, killAfterMs) => runChild(EVAL_CHILD, evalArgs(base, out, 2, { video }), { killAfterMs }),
+    run: (base, out, killAfterMs) => runChild(EVAL_CHILD, evalArgs(base, out, 2, { video }), { killAfterMs, anchor: 'progress' }),
     allowed: (id) => /^[abc](@\d{6})?$/.test(id),
   }, FAULT_SEED + 1);
 });
