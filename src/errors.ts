@@ -21,7 +21,9 @@ export type BenchErrorCode =
   | 'UNSUPPORTED_LAYER'
   | 'BAD_H5'
   | 'REPLICA_NOT_ALLOWED'
-  | 'TOOL_MISSING';
+  | 'TOOL_MISSING'
+  /** The disk refused a write (full, quota, file-size limit, I/O error); what was written before is kept. */
+  | 'DISK_FULL';
 
 export interface BenchErrorDetails {
   /** The file the problem is in, when there is one. */

@@ -1,10 +1,12 @@
 /**
  * Run records on disk: one JSON file per run under `results/runs/` (by default), written atomically so a
- * crash never leaves half a record. File names sort by date and say what the run was.
+ * crash never leaves half a record, with a `checksum` member (util/json-checksum.ts) so a changed digit
+ * is reported by `loadRunRecords`, not tabled. File names sort by date and say what the run was.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { withJsonChecksum } from '../util/json-checksum.js';
 import type { RunRecord } from './records.js';
 
 /** A file name for the record: `<UTC date>_<model>_<kind>[_<corpus>][_b<batch>_t<threads>].json`. */
@@ -21,6 +23,6 @@ export function runRecordFileName(record: RunRecord): string {
 export async function saveRunRecord(dir: string, record: RunRecord): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, runRecordFileName(record));
-  await writeJsonAtomic(file, record);
+  await writeJsonAtomic(file, withJsonChecksum(record));
   return file;
 }

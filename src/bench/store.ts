@@ -9,6 +9,8 @@
  *
  * `precise_float=True` matters: pandas' default float parser is not exact, and the stored doubles are.
  * `dtype` keeps ids like `000123` as strings and null labels as <NA>. `meta.json` is plain JSON.
+ * Format 2 ends every line with `"_crc"`, the crc32 of the record's own JSON (store/codec.ts): pandas
+ * shows it as a column to drop (`df.drop(columns='_crc')`); `meta.json` has a `checksum` member.
  */
 export { openStore, type OpenStoreOptions, type PredictionStore, type StoreStats } from './store/prediction-store.js';
 export { findStore, listStores, readStore, readPredictions, sortRecords, DEFAULT_STORE_DIR } from './store/read.js';

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BenchError } from '../errors.js';
+import { verifyJsonChecksum } from '../util/json-checksum.js';
 import { resizeKernelOf, type RunRecord } from '../bench/records.js';
 import { applicablePublished } from '../models/published.js';
 import { metricKey, publishedToRecordScale, roundNoise } from './format.js';
@@ -77,6 +78,17 @@ export function parseRunRecord(text: string, file: string): RunRecord {
       cause,
       fix: 'remove the file from the run directory or re-run the benchmark that wrote it',
     });
+  }
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    // Records written before checksums have none: read as before.
+    const checked = verifyJsonChecksum(json);
+    if (checked.value === null) {
+      throw new BenchError('BAD_INPUT', `${file} is a damaged run record: ${checked.reason}`, {
+        file,
+        fix: 'it is written atomically, so a byte was changed on disk or by hand: restore it, or re-score its store (bench score --store DIR) or re-run the benchmark',
+      });
+    }
+    json = checked.value;
   }
   const result = RunRecordShape.safeParse(json);
   if (!result.success) {

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { writeError } from './write-error.js';
 
 export interface AtomicWriteOptions {
   /** fsync the file before the rename and the directory after it. Default true; false only for scratch data. */
@@ -18,14 +19,16 @@ export interface AtomicWriteOptions {
   beforeRename?: (tempPath: string) => void | Promise<void>;
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+/** `data` may be an async iterable of chunks (a file rewritten in bounded memory). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | AsyncIterable<string | Uint8Array>, opts: AtomicWriteOptions = {}): Promise<void> {
   const doSync = opts.fsync ?? true;
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     const fh = await open(temp, 'wx', opts.mode ?? 0o666);
     try {
-      await fh.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+      else for await (const chunk of data) await fh.writeFile(chunk); // each from the current position
       if (doSync) await fh.sync();
     } finally {
       await fh.close();
@@ -34,7 +37,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rename(temp, path);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
-    throw e;
+    throw writeError(e, path, { kept: `the previous ${basename(path)} is unchanged` });
   }
   if (doSync) await fsyncDir(dir);
 }

@@ -16,6 +16,7 @@ import {
   type OpenStoreOptions,
 } from '../../src/bench/store.js';
 import { CLASSES, fixtureId, fixtureKey, fixtureRecord, shuffled } from './store-fixture.js';
+import { encodeRecord } from '../../src/bench/store/codec.js';
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'fer-store-'));
@@ -85,7 +86,8 @@ test('reopening shows the recorded ids as done; meta.json holds the full key', a
   const meta = JSON.parse(await readFile(join(b.dir, 'meta.json'), 'utf8'));
   assert.deepEqual(meta.key, key);
   assert.equal(meta.keyHash, storeKeyHash(key));
-  assert.equal(meta.formatVersion, 1);
+  assert.equal(meta.formatVersion, 2);
+  assert.match(meta.checksum, /^crc32:[0-9a-f]{8}$/);
   assert.equal(meta.complete, null);
   await b.close();
 });
@@ -221,7 +223,7 @@ test('repeated ids keep the first record, in the file and in append', async (t) 
   assert.equal(s.stats.duplicatesAppended, 2);
   await s.close();
   // A duplicate line on disk (say, a file concatenated by hand).
-  await appendFile(s.file, JSON.stringify(other) + '\n');
+  await appendFile(s.file, encodeRecord(other));
   const logs: string[] = [];
   const r = await openStore({ baseDir, key: fixtureKey(), log: (m) => logs.push(m) });
   assert.equal(r.stats.duplicatesOnOpen, 1);

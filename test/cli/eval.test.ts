@@ -92,7 +92,9 @@ test('bench eval --json with a user zoo model: the run record on stdout, saved, 
   // The saved record is the one printed (the printed one adds where it went).
   assert.ok(record8.file.startsWith(join(root, 'runs')));
   const { file, ...printed } = record8;
-  assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), printed);
+  const { checksum, ...saved } = JSON.parse(await readFile(file, 'utf8')) as { checksum: string };
+  assert.match(checksum, /^crc32:[0-9a-f]{8}$/, 'the saved record carries its checksum');
+  assert.deepEqual(saved, printed);
 });
 
 test('bench eval --classes 7 (human report) reuses the stored predictions and shows published values with Δ', async () => {

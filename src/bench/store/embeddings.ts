@@ -18,6 +18,7 @@
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeError } from '../../util/write-error.js';
 import { BenchError } from '../../errors.js';
 import { fsyncDir } from '../../util/atomic-write.js';
 
@@ -280,7 +281,7 @@ export async function openEmbeddingWriter(file: string, opts: EmbeddingWriterOpt
   const fh = await open(file, 'a');
   try {
     if (size <= 0) {
-      await fh.write(encodeHeader(dim, opts.meta ?? {}));
+      await fh.writeFile(encodeHeader(dim, opts.meta ?? {}));
       if (doSync) {
         await fh.datasync();
         await fsyncDir(dirname(file));
@@ -302,8 +303,13 @@ export async function openEmbeddingWriter(file: string, opts: EmbeddingWriterOpt
       // Encode first, so a bad record is refused before anything is written; writes stay in call order.
       const buf = encodeRecords(records, dim, file);
       const run = queue.then(async () => {
-        await fh.write(buf);
-        if (doSync) await fh.datasync();
+        try {
+          // writeFile, not write: write may stop short (a full disk) and the next record would follow a partial one.
+          await fh.writeFile(buf);
+          if (doSync) await fh.datasync();
+        } catch (e) {
+          throw writeError(e, file, { kept: 'the embeddings already written are kept and will not be recomputed' });
+        }
       });
       queue = run.catch(() => undefined);
       return run;

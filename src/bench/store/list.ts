@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { BenchError } from '../../errors.js';
 import { DEFAULT_STORE_DIR, listStores } from './read.js';
 import { LOCK_FILE } from './lock.js';
-import { PREDICTIONS_FILE } from './meta.js';
+import { CHECKSUMS_SINCE_FORMAT, PREDICTIONS_FILE } from './meta.js';
 import { readLines } from './jsonl.js';
 
 export interface StoreSummary {
@@ -37,6 +37,10 @@ export interface StoreSummary {
   supersededBy: string | null;
   /** A writer lock is present: a run may be writing to it now. */
   locked: boolean;
+  /** The store format (meta.json's formatVersion); null when unreadable. */
+  formatVersion: number | null;
+  /** Whether its record lines carry checksums (format 2 on); false for a format-1 store, whose records are read unverified. */
+  checksums: boolean | null;
   /** Why the store's meta could not be read (such a store is listed, never pruned). */
   problem?: string;
 }
@@ -117,6 +121,8 @@ export async function summariseStores(opts: StoreListOptions = {}): Promise<Stor
       referencedBy: refs.get(name) ?? [],
       supersededBy: null,
       locked: existsSync(join(dir, LOCK_FILE)),
+      formatVersion: meta?.formatVersion ?? null,
+      checksums: meta ? meta.formatVersion >= CHECKSUMS_SINCE_FORMAT : null,
       ...(problem ? { problem } : {}),
     });
   }

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BenchError } from '../../errors.js';
 import { schedulerTask, taskEnded } from './scheduler-task.js';
@@ -84,7 +84,7 @@ async function holderAlive(h: LockInfo): Promise<boolean> {
 
 function lockError(file: string, holder: LockInfo | null): BenchError {
   const who = holder ? `process ${holder.pid} on ${holder.host}${holder.task ? ` (${holder.task})` : ''} (since ${holder.since})` : 'another process';
-  return new BenchError('BAD_INPUT', `prediction store is being written by ${who}`, {
+  return new BenchError('BAD_INPUT', `prediction store ${dirname(file)} is being written by ${who}`, {
     file,
     fix: 'wait for that run to finish; if no run is using this store, delete the lock file',
   });

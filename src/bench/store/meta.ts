@@ -7,10 +7,17 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { BenchError } from '../../errors.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
+import { verifyJsonChecksum, withJsonChecksum } from '../../util/json-checksum.js';
 import { StoreKeySchema, type StoreKey } from './key.js';
 
-/** Bump when the on-disk layout changes in a way old readers would misread. */
-export const STORE_FORMAT_VERSION = 1;
+/**
+ * Bump when the on-disk layout changes in a way old readers would misread.
+ * 1: records as JSON lines. 2: every line ends with a crc32 (codec.ts), and meta.json carries one too.
+ * A format-1 store stays format 1 when a newer fer-bench appends to it (its old lines stay unverified).
+ */
+export const STORE_FORMAT_VERSION = 2;
+/** The first format whose every record line carries a checksum. */
+export const CHECKSUMS_SINCE_FORMAT = 2;
 export const META_FILE = 'meta.json';
 /** JSON Lines, one PredictionRecord per line (reading it from pandas: see `bench/store.ts`). */
 export const PREDICTIONS_FILE = 'predictions.jsonl';
@@ -64,6 +71,22 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
       cause: e,
     });
   }
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    const checked = verifyJsonChecksum(json);
+    if (checked.value === null) {
+      throw new BenchError('BAD_INPUT', `prediction store meta is damaged: ${checked.reason}`, {
+        file,
+        fix: 'the file is written atomically, so a byte was changed on disk or by hand: restore it, or delete the store directory to recompute it',
+      });
+    }
+    if (checked.checksum === 'absent' && (json as { formatVersion?: unknown }).formatVersion !== 1) {
+      throw new BenchError('BAD_INPUT', 'prediction store meta has no checksum (every format-2 meta.json has one)', {
+        file,
+        fix: 'the file was edited by hand: restore it, or delete the store directory to recompute it',
+      });
+    }
+    json = checked.value;
+  }
   const r = MetaSchema.safeParse(json);
   if (!r.success) {
     const problems = r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
@@ -81,5 +104,5 @@ export async function readMeta(dir: string): Promise<StoreMeta | null> {
 }
 
 export async function writeMeta(dir: string, meta: StoreMeta, fsync = true): Promise<void> {
-  await writeJsonAtomic(join(dir, META_FILE), meta, { fsync });
+  await writeJsonAtomic(join(dir, META_FILE), withJsonChecksum(meta), { fsync });
 }

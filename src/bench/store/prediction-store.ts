@@ -13,6 +13,7 @@ import { mkdir, open, readdir, stat, truncate, unlink, type FileHandle } from 'n
 import { join } from 'node:path';
 import { BenchError } from '../../errors.js';
 import { fsyncDir, isAtomicTempFile } from '../../util/atomic-write.js';
+import { writeError } from '../../util/write-error.js';
 import type { PredictionRecord } from '../records.js';
 import { encodeRecord, type RecordShape } from './codec.js';
 import { storeDirName, storeKeyHash, validateStoreKey, type StoreKey } from './key.js';
@@ -237,9 +238,14 @@ class Store implements PredictionStore {
 
   private async write(lines: string[]): Promise<void> {
     if (this.failure) throw this.failure;
-    // One write of whole lines: a crash can cut only the end of it, which the next open removes.
-    await this.fh.writeFile(lines.join(''));
-    if (this.settings.fsync) await this.fh.datasync();
+    try {
+      // One write of whole lines: a crash (or a full disk) can cut only the end of it, which the next open removes.
+      await this.fh.writeFile(lines.join(''));
+      if (this.settings.fsync) await this.fh.datasync();
+    } catch (e) {
+      const stored = this.stats_.recordsOnOpen + this.stats_.written;
+      throw writeError(e, this.file, { kept: `the ${stored} item(s) already stored will not be re-run` });
+    }
     this.stats_.written += lines.length;
     this.stats_.writes++;
   }

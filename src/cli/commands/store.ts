@@ -28,7 +28,7 @@ function common(cmd: Command): Command {
 export function register(program: Command): void {
   const store = program
     .command('store')
-    .description('list the prediction stores (model sha, corpus hash, items, complete) and prune unreferenced ones')
+    .description('list the prediction stores (model sha, corpus hash, items, complete), prune unreferenced ones, verify and repair damaged records')
     .addHelpText(
       'after',
       `
@@ -36,7 +36,9 @@ Examples:
   bench store ls
   bench store ls --store-dir results/demo/predictions --runs results/demo/runs
   bench store prune            # asks before removing anything
-  bench store prune --yes --json`,
+  bench store prune --yes --json
+  bench store verify results/predictions/*
+  bench store repair results/predictions/enet_b0_8_va_mtl-affectnet-val-0123456789ab`,
     );
   common(store.command('ls').description('list every store with its model sha256, corpus hash, items, completeness, date and references'))
     .addHelpText(
@@ -63,6 +65,63 @@ Examples:
   bench store prune --runs results/runs --runs results/demo/runs --yes`,
     )
     .action(action(async (opts: StoreCliOptions) => runPrune(opts)));
+  store
+    .command('verify')
+    .description("read every record of the stores and check its checksum; changes nothing (exit 2 when one is damaged)")
+    .argument('<dir...>', 'store directories (results/predictions/<model>-<corpus>-<split>-<key>)')
+    .option('--json', 'print JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Every record line of a format-2 store ends with a crc32 of its JSON; meta.json carries one too. A
+format-1 store (written before checksums) is read, and its lines are counted as unverified.
+
+Example:
+  bench store verify results/predictions/* --json`,
+    )
+    .action(action(async (dirs: string[], opts: { json?: boolean }) => runCheck(dirs, opts, false)));
+  store
+    .command('repair')
+    .description('rewrite a store without its damaged records (checksum mismatch, unparsable or torn lines); the next run recomputes them')
+    .argument('<dir...>', 'store directories')
+    .option('--json', 'print JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Sound lines are kept byte for byte; the file is replaced atomically under the store's writer lock (a run
+using the store makes this refuse), and the store is marked incomplete, so re-running the same
+\`bench eval\` recomputes exactly the items that were dropped. A damaged meta.json cannot be repaired:
+restore it or delete the store.
+
+Example:
+  bench store repair results/predictions/enet_b0_8_va_mtl-affectnet-val-0123456789ab
+  bench eval --model enet_b0_8_va_mtl --dataset affectnet --root data/AffectNet   # recomputes them`,
+    )
+    .action(action(async (dirs: string[], opts: { json?: boolean }) => runCheck(dirs, opts, true)));
+}
+
+async function runCheck(dirs: readonly string[], opts: { json?: boolean }, repair: boolean): Promise<void> {
+  const { repairStore, verifyStore } = await import('../../bench/store/repair.js');
+  const results = [];
+  for (const dir of dirs) results.push(repair ? await repairStore(dir) : { ...(await verifyStore(dir)), rewritten: false });
+  const bad = results.find((r) => r.damaged.length > 0);
+  // Under --json a damaged store is the one error document (exit 2); the report is for a sound run.
+  if (opts.json) {
+    if (repair || !bad) printJson({ stores: results });
+  } else {
+    for (const r of results) {
+      const state = r.damaged.length === 0 ? 'sound' : repair ? `repaired: dropped ${r.damaged.length} damaged line(s), the next run recomputes them` : `${r.damaged.length} damaged line(s)`;
+      process.stdout.write(`${r.dir}: format ${r.formatVersion}, ${r.verified} verified, ${r.unverified} unverified; ${state}\n`);
+      for (const d of r.damaged) process.stdout.write(`  line ${d.line}: ${d.reason}\n`);
+    }
+  }
+  if (!repair && bad) {
+    throw new BenchError('BAD_INPUT', `${results.filter((r) => r.damaged.length > 0).length} store(s) have damaged records (first: line ${bad.damaged[0]!.line} of ${bad.file})`, {
+      file: bad.file,
+      row: bad.damaged[0]!.line,
+      fix: `bench store repair ${bad.dir} drops them (the next run recomputes those items), or delete the store directory`,
+    });
+  }
 }
 
 async function summaries(opts: StoreCliOptions): Promise<StoreSummary[]> {
@@ -81,7 +140,9 @@ function formatStores(stores: readonly StoreSummary[]): string {
     s.locked ? 'writing?' : s.complete ? 'complete' : 'partial',
     s.date ? s.date.slice(0, 16).replace('T', ' ') : '-',
     String(s.referencedBy.length),
-    s.problem ? `unreadable: ${s.problem}` : s.supersededBy ? `superseded by ${s.supersededBy}` : '',
+    [s.problem ? `unreadable: ${s.problem}` : s.supersededBy ? `superseded by ${s.supersededBy}` : '', s.checksums === false ? 'format 1: records unverified (no checksums)' : '']
+      .filter(Boolean)
+      .join('; '),
   ]);
   return textTable(['store', 'model sha256', 'corpus hash', 'items', 'state', 'date (UTC)', 'refs', 'note'], rows);
 }
