@@ -82,7 +82,7 @@ test('fuzz label maps: regressions found by the fuzzer', async () => {
   // A JSON file given to --label-map is named in its errors.
   const file = path.join(await tempDir('labelmap'), 'map.json');
   await writeFile(file, '{"0": "angerr"}');
-  await assert.rejects(openCorpusFromCli({ dataset: 'csv', manifest: '/nonexistent.csv', labelMap: file }), expectBenchError('BAD_INPUT', /angerr/, /map\.json/, /one of/));
+  await assert.rejects(openCorpusFromCli({ dataset: 'csv', manifest: '/nonexistent.csv', split: 'all', layout: 'auto', labelMap: file }), expectBenchError('BAD_INPUT', /angerr/, /map\.json/, /one of/));
   assert.throws(() => parseSourceLabelMap('{"0": {"x": 1}}'), expectBenchError('BAD_INPUT', /'\{"x":1\}'/));
 });
 
