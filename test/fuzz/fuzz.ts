@@ -7,7 +7,11 @@
  * per property (the time limit then grows with it); `FER_FUZZ_SEED=<n>` replays another sequence.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import fc from 'fast-check';
+import type { Corpus } from '../../src/datasets/corpus.js';
+import type { ClassName } from '../../src/datasets/emotions.js';
+import { FLAG_REASONS, SKIP_REASONS } from '../../src/datasets/skips.js';
 import { BenchError } from '../../src/errors.js';
 
 const envRuns = Number(process.env.FER_FUZZ_RUNS);
@@ -208,4 +212,34 @@ function editJsonAt(doc: unknown, path: number[], value: unknown): unknown {
   }
   node[k] = editJsonAt(node[k], path.slice(1), value);
   return doc;
+}
+
+// ---- corpus results -------------------------------------------------------------------------------
+
+/**
+ * What every loaded corpus must satisfy, however hostile its manifest: unique ids, labels inside the label
+ * space, sources under `root`, boxes with positive finite sides, and every skip under a known reason with
+ * the file it came from.
+ */
+export function checkCorpus(c: Corpus, root: string, reasons: readonly string[] = Object.keys(SKIP_REASONS)): void {
+  const ids = new Set<string>();
+  const realRoot = path.resolve(root);
+  for (const s of c.samples) {
+    assert.ok(!ids.has(s.id), `duplicate id ${s.id}`);
+    ids.add(s.id);
+    assert.ok(c.classes.includes(s.label as ClassName), `label ${s.label} outside ${c.classes.join(',')}`);
+    const p = s.source.kind === 'frames-dir' ? s.source.dir : s.source.path;
+    const rel = path.relative(realRoot, p);
+    assert.ok(rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel), `${p} outside ${realRoot}`);
+    if (s.source.kind === 'image' && s.source.box) {
+      const b = s.source.box;
+      assert.ok([b.x, b.y, b.width, b.height].every(Number.isFinite) && b.width > 0 && b.height > 0, JSON.stringify(b));
+    }
+    if (s.source.kind === 'video' && s.source.start !== undefined) assert.ok(s.source.start >= 0 && s.source.end! > s.source.start);
+  }
+  for (const k of [...c.skipped, ...c.flagged]) {
+    assert.ok(reasons.includes(k.reason) || Object.hasOwn(FLAG_REASONS, k.reason), `unknown reason ${k.reason}`);
+    assert.ok(k.file, `skip ${k.reason} ${k.id} names no file`);
+  }
+  assert.match(c.manifestSha256, /^[0-9a-f]{64}$/);
 }
