@@ -185,7 +185,7 @@ export function mutatedJson(base: unknown, maxOps = 3): fc.Arbitrary<unknown> {
     hostileField,
     fc.constantFrom(null, true, -1, 0, 1e9, -1e9, 1.5, [], {}, [null], ''),
   );
-  const op = fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), kind: fc.constantFrom('set', 'delete', 'set', 'set'), value: replacement });
+  const op = fc.record({ path: fc.array(fc.nat(), { minLength: 2, maxLength: 8 }), kind: fc.constantFrom('set', 'delete', 'set', 'set'), value: replacement });
   return fc.array(op, { minLength: 1, maxLength: maxOps }).map((ops) => {
     let doc = structuredClone(base);
     for (const o of ops) doc = editJsonAt(doc, o.path, o.kind === 'delete' ? DELETE : o.value);
