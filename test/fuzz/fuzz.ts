@@ -27,6 +27,8 @@ export function fuzzParams<T>(runs: number, seed: number, ms = 4000): fc.Paramet
     numRuns,
     seed: Number.isInteger(envSeed) ? envSeed + seed : seed,
     plugins: [fc.interruptAfterTimeLimit(Math.round((ms * numRuns) / runs))],
+    // The failing exception's message, not only the input, so a crash is readable from the test output.
+    includeErrorInReport: true,
   };
 }
 
