@@ -93,4 +93,16 @@ test('fuzz Keras .h5: regressions found by the fuzzer', async () => {
   (layers(bad)[3].inbound_nodes as unknown[][][])[0][0][0] = '15';
   await withModelConfig(base, path.join(dir, 'm.h5'), JSON.stringify(bad));
   await assert.rejects(readKerasH5(path.join(dir, 'm.h5')), expectBenchError('BAD_H5', /m\.h5/, /"15"/));
+  // A Dense of 30 million units made tfjs allocate ~5 GB (15 s) and broke its wasm backend for the process;
+  // a huge input shape would do the same through Flatten → Dense.
+  const big = structuredClone(CONFIG);
+  layers(big).at(-2)!.config = { ...(layers(big).at(-2)!.config as object), units: 30_000_000 };
+  await withModelConfig(base, path.join(dir, 'm.h5'), JSON.stringify(big));
+  await assert.rejects(readKerasH5(path.join(dir, 'm.h5')), expectBenchError('BAD_H5', /units 30000000, larger than any saved array \(largest dimension 32\)/, /damaged/));
+  assert.throws(
+    edit((c) => ((layers(c)[0].config as Record<string, unknown>).batch_input_shape = [null, 100000, 32, 3])),
+    expectBenchError('BAD_H5', /batch_input_shape \[null,100000,32,3\]/),
+  );
+  // The real file still loads after all these checks.
+  (await readKerasH5(base)).model.dispose();
 });

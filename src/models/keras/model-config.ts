@@ -81,6 +81,8 @@ const SUPPORTED_ACTIVATIONS: ReadonlySet<string> = new Set([
   'swish',
 ]);
 
+const MAX_INPUT_DIM = 4096;
+
 const MODEL_CLASSES: ReadonlySet<string> = new Set(['Functional', 'Model', 'Sequential']);
 
 function isObject(v: Json | undefined): v is JsonObject {
@@ -168,6 +170,13 @@ function adaptLayer(layer: KerasLayerConfig, file: string): void {
   switch (cls) {
     case 'InputLayer':
       if (c.ragged === true || c.sparse === true) throw unsupported(file, layer, 'takes ragged or sparse input');
+      // Shapes size what follows (a Flatten into a Dense): no face model takes more than 4096 per axis.
+      for (const key of ['batch_input_shape', 'batch_shape']) {
+        const shape = c[key];
+        if (shape !== undefined && (!Array.isArray(shape) || shape.some((d) => d !== null && !(Number.isInteger(d) && (d as number) >= 1 && (d as number) <= MAX_INPUT_DIM)))) {
+          throw badGraph(file, `input layer "${layerName(layer)}" has ${key} ${JSON.stringify(shape)?.slice(0, 80)} (each axis null or 1..${MAX_INPUT_DIM})`);
+        }
+      }
       break;
     case 'BatchNormalization':
       if (Array.isArray(c.axis)) {
