@@ -2,7 +2,7 @@
  * Turns `--dataset/--root/--manifest/--label-map/--classes` and the video corpora's options (`--calm`,
  * `--modality`, `--channel`, `--frames`, `--annotations`) into an opened corpus and a protocol.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { openCorpus, type Corpus } from '../datasets/corpus.js';
@@ -72,7 +72,8 @@ function framesOption(frames: string | undefined): string | undefined {
 /** `--label-map` is either inline (`0=anger,1=disgust`, `{...}`) or the path of a JSON file. */
 function labelMapOption(spec: string | undefined) {
   if (spec === undefined) return undefined;
-  return parseSourceLabelMap(existsSync(spec) ? readFileSync(spec, 'utf8') : spec);
+  if (!statSync(spec, { throwIfNoEntry: false })?.isFile()) return parseSourceLabelMap(spec);
+  return parseSourceLabelMap(readFileSync(spec, 'utf8'), path.resolve(spec));
 }
 
 export async function openCorpusFromCli(opts: CorpusCliOptions): Promise<Corpus> {

@@ -7,7 +7,8 @@
  *   "not annotated" and becomes undefined. The 136-number landmark field is checked by counting only; a bad
  *   count keeps the item (landmarks play no part in evaluation) and is listed in `flagged`. Landmarks are
  *   parsed into `meta.landmarks` only when asked (`landmarks: true`), as 400k rows of them do not belong in
- *   memory otherwise. Image paths must stay inside `Manually_Annotated_Images/`.
+ *   memory otherwise. Image paths must stay inside `Manually_Annotated_Images/` (symlinks resolved): one that
+ *   does not stops the load with BAD_MANIFEST naming its row.
  * - `folders`: the HSEmotion folder-per-class copy, `{train,val}/<ClassName>/` (its `full_res/`, `224/` or
  *   `224/seven_emotions/` folder is the root). Crops already, so no box.
  * - `march2021`: `{train_set,val_set}/images/<idx>.jpg` + `annotations/<idx>_exp.npy` (+ `_val`, `_aro`,
@@ -32,7 +33,7 @@ import {
 import { detach, leadingField, readCsvLines } from './csv.js';
 import { finishCorpus, type CorpusParts } from './manifest.js';
 import { npyNumber, readNpyFile } from './npy.js';
-import { isDirectory, isFile, isImageFile, resolveUnder } from './paths.js';
+import { isDirectory, isFile, isImageFile, pathEscapeError, resolveUnder } from './paths.js';
 import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { scanClassFolders } from './image-folder.js';
@@ -298,10 +299,7 @@ async function loadCsvLayout(root: string, split: AffectNetSplit, opts: AffectNe
       continue;
     }
     const at = resolveUnder(imagesDir, id);
-    if (!at.ok) {
-      skips.add('path-escapes-root', id, { ...where, detail: at.detail });
-      continue;
-    }
+    if (!at.ok) throw pathEscapeError(where, at.detail, imagesDir);
 
     const meta: NonNullable<Sample['meta']> = { expression: expr };
     if (valence !== undefined) meta.valence = valence;
@@ -500,5 +498,7 @@ export async function loadAffectNet(opts: AffectNetOptions): Promise<Corpus> {
       : layout === 'folders'
         ? await loadFoldersLayout(root, split)
         : await loadMarch2021Layout(root, split, opts);
-  return finishCorpus(parts, { checkFiles: opts.checkFiles, concurrency: opts.concurrency, origins });
+  // Only the csv layout reads paths out of a file; the others list folders (and HSEmotion's copy is symlinks).
+  const confine = layout === 'csv' ? path.join(root, CSV_IMAGES) : undefined;
+  return finishCorpus(parts, { checkFiles: opts.checkFiles, concurrency: opts.concurrency, origins, confine });
 }

@@ -58,7 +58,7 @@ export function parseCremaDName(name: string): CremaDName | { rule: string } {
   if (!/^\d{4}$/.test(a) || actor < 1001 || actor > 1091) return { rule: `actor (field 1) is 1001..1091, not ${a}` };
   if (!CREMA_D_SENTENCES.includes(sentence)) return { rule: `sentence (field 2) is one of ${CREMA_D_SENTENCES.join(', ')}, not ${sentence}` };
   if (!CREMA_D_EMOTIONS.some(([c]) => c === emotion)) return { rule: `emotion (field 3) is one of ${CREMA_D_EMOTIONS.map(([c]) => c).join(', ')}, not ${emotion}` };
-  if (!LEVELS[level]) return { rule: `level (field 4) is LO, MD, HI or XX, not ${level}` };
+  if (!Object.hasOwn(LEVELS, level)) return { rule: `level (field 4) is LO, MD, HI or XX, not ${level}` };
   return { actor, sentence, emotion, level: LEVELS[level] };
 }
 

@@ -5,7 +5,8 @@
  * - Header: detected when the first row starts with `path` or names both `path` and `label`; columns are then found by
  *   name (any order, case-insensitive, extra columns ignored). Without a header the columns are positional and their set is read off the first
  *   row's field count (2, 3, 6 or 7).
- * - Paths are relative to `root` (default: the manifest's folder); one that leaves the root is refused.
+ * - Paths are relative to `root` (default: the manifest's folder); one that leaves the root (by `..`, an
+ *   absolute path or a symlink, at any depth) stops the load with BAD_MANIFEST naming its row.
  * - Item ids: the path relative to the root (POSIX slashes), unless the header has an `id` column, whose
  *   value (trimmed) is then the id of every row, so several faces (boxes) of one image are separate items.
  *   An empty id is a malformed row; a repeated id is a `duplicate-id` skip either way.
@@ -20,7 +21,7 @@ import { corpusNameOf, type Corpus } from './corpus.js';
 import type { Box, Sample } from './sample.js';
 import { leadingField, readCsvLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
-import { relativePosix, resolveUnder } from './paths.js';
+import { pathEscapeError, relativePosix, resolveUnder } from './paths.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { canonicalOrder, rowLabel, type SourceLabelMap } from './source-labels.js';
 
@@ -164,10 +165,7 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
     }
 
     const at = resolveUnder(root, listed);
-    if (!at.ok) {
-      skips.add('path-escapes-root', id, { ...where, detail: at.detail });
-      continue;
-    }
+    if (!at.ok) throw pathEscapeError(where, at.detail, root);
     const group = (col('group') ?? '').trim();
     samples.push({
       id: givenId ?? relativePosix(root, at.abs),
@@ -197,6 +195,6 @@ export async function loadCsvManifest(opts: CsvManifestOptions): Promise<Corpus>
       samples,
       skipped: skips.items,
     },
-    { checkFiles: opts.checkFiles, concurrency: opts.concurrency, origins },
+    { checkFiles: opts.checkFiles, concurrency: opts.concurrency, origins, confine: root },
   );
 }

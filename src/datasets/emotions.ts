@@ -43,5 +43,7 @@ export const EMOTION_SPELLINGS: readonly string[] = Object.keys(SYNONYMS);
 
 /** Maps a label as corpora and models spell it ("Happy", "ANG", "fearful") to the canonical name, or undefined. */
 export function toEmotion(name: string): Emotion | undefined {
-  return SYNONYMS[name.trim().toLowerCase()];
+  const key = name.trim().toLowerCase();
+  // Own keys only: a label spelt `constructor` or `__proto__` is unknown, not Object.prototype's.
+  return Object.hasOwn(SYNONYMS, key) ? SYNONYMS[key] : undefined;
 }

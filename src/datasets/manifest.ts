@@ -2,6 +2,8 @@
  * The last step every loader runs: drop repeated ids, check that every listed file is there, and hash the
  * item list. Kept in one place so every corpus applies the same rules:
  * - ids are unique (the prediction store is keyed by id): a repeat is skipped as `duplicate-id`;
+ * - with `confine` (loaders reading paths out of a file), no source may lead outside that folder's real
+ *   path through a symlink: the first one that does stops the load (`pathEscapeError`), before any is read;
  * - every source is `stat`ed at load time (bounded concurrency), so a missing or empty file is counted
  *   before the run starts (`missing-file`, `empty-file`); undecodable images are found at decode time;
  * - `manifestSha256` covers, per item, id, canonical label, source kind + path relative to the root +
@@ -13,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Corpus } from './corpus.js';
 import type { Sample, SampleSource, SkippedItem } from './sample.js';
-import { relativePosix } from './paths.js';
+import { pathEscapeError, RealRoot, relativePosix } from './paths.js';
 import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import { SkipList, type ItemWhere } from './skips.js';
 
@@ -26,6 +28,8 @@ export interface FinishOptions {
   concurrency?: number;
   /** Where each sample was listed (parallel to `samples`), so a missing file is reported with its CSV row. */
   origins?: readonly (ItemWhere | undefined)[];
+  /** Folder every source must really be inside (symlinks resolved), for paths read from a file. Default: no check. */
+  confine?: string;
 }
 
 /** The file or folder a sample is read from. */
@@ -62,7 +66,7 @@ export function manifestSha256(samples: readonly Sample[], root: string): string
 
 /** Applies the shared rules above and returns the finished corpus. */
 export async function finishCorpus(parts: CorpusParts, opts: FinishOptions = {}): Promise<Corpus> {
-  const { checkFiles = true, concurrency = DEFAULT_FILE_CONCURRENCY, origins } = opts;
+  const { checkFiles = true, concurrency = DEFAULT_FILE_CONCURRENCY, origins, confine } = opts;
   const skips = new SkipList();
   const seen = new Set<string>();
   const unique: Array<{ sample: Sample; where: ItemWhere }> = [];
@@ -75,6 +79,13 @@ export async function finishCorpus(parts: CorpusParts, opts: FinishOptions = {})
       unique.push({ sample, where });
     }
   });
+
+  if (confine !== undefined) {
+    const real = await RealRoot.of(confine);
+    const escapes = await mapLimit(unique, concurrency, ({ sample }) => real.escape(sourcePath(sample.source), sample.source.kind === 'frames-dir' ? 'dir' : 'file'));
+    const i = escapes.findIndex((e) => e !== undefined);
+    if (i >= 0) throw pathEscapeError(unique[i].where, escapes[i]!, real.root);
+  }
 
   let kept = unique;
   if (checkFiles) {

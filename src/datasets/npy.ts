@@ -58,7 +58,11 @@ function parseDescr(descr: string, file?: string): Kind {
     if (size !== 1) throw formatError(`unsupported .npy dtype '${descr}'`, file);
     return { kind: 'b' };
   }
-  if (kind === 'U') return { kind: 'U', chars: size };
+  // A zero-width string has no bytes to check a shape against: a hostile header could claim 1e15 of them.
+  if (kind === 'U') {
+    if (size === 0) throw formatError(`zero-width .npy dtype '${descr}' is not supported`, file);
+    return { kind: 'U', chars: size };
+  }
   const ok = kind === 'f' ? size === 4 || size === 8 : [1, 2, 4, 8].includes(size);
   if (!ok) throw formatError(`unsupported .npy dtype '${descr}'`, file);
   return { kind: kind as 'i' | 'u' | 'f', size };
@@ -116,10 +120,10 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   // Buffer's shared pool is not what `.buffer` points at).
   const body = new Uint8Array(count * itemSize);
   body.set(bytes.subarray(dataStart, dataStart + count * itemSize));
-  return { descr, shape, fortranOrder, version: [major, minor], data: decode(kind, body, count) };
+  return { descr, shape, fortranOrder, version: [major, minor], data: decode(kind, body, count, file) };
 }
 
-function decode(kind: Kind, body: Uint8Array, count: number): NpyData {
+function decode(kind: Kind, body: Uint8Array, count: number, file?: string): NpyData {
   const buf = body.buffer;
   switch (kind.kind) {
     case 'b':
@@ -132,6 +136,7 @@ function decode(kind: Kind, body: Uint8Array, count: number): NpyData {
         for (let c = 0; c < kind.chars; c++) {
           const cp = dv.getUint32((i * kind.chars + c) * 4, true);
           if (cp === 0) break; // NumPy pads with NULs and strips them on read
+          if (cp > 0x10ffff) throw formatError(`'<U' element ${i} holds ${cp}, which is not a Unicode code point`, file);
           s += String.fromCodePoint(cp);
         }
         out.push(s);

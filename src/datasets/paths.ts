@@ -2,11 +2,15 @@
  * File-system rules every loader shares: a listed path must stay under its base folder, ids and hashes
  * use POSIX relative paths, and what counts as an image file.
  *
- * The "stays under" check is lexical (after normalising `.`/`..`), not on real paths: symlinks inside a
- * corpus are followed on purpose (HSEmotion's `224/seven_emotions/` is a folder of symlinks into `224/`).
+ * "Stays under" has two levels. `resolveUnder` is lexical (after normalising `.`/`..`): every loader uses
+ * it. `RealRoot` adds real paths, for loaders that read paths out of a file (CSV and video manifests,
+ * AffectNet's lists): a listed file, frame folder or frame must not lead outside the root's real folder
+ * through a symlink, at any depth. Folder-scanning loaders do not apply it: HSEmotion's
+ * `224/seven_emotions/` is a folder of symlinks into `224/`, followed on purpose.
  */
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { BenchError } from '../errors.js';
 
 export type ResolvedPath = { ok: true; abs: string } | { ok: false; detail: string };
 
@@ -27,6 +31,89 @@ export function resolveUnder(base: string, listed: string): ResolvedPath {
     return { ok: false, detail: `'${listed}' resolves to ${abs}, outside ${absBase}` };
   }
   return { ok: true, abs };
+}
+
+/**
+ * The error for a manifest row whose path leads outside its root, lexically or through a symlink. It
+ * stops the load: such a row is a manifest written for another root, or a hostile one, never a bad item.
+ */
+export function pathEscapeError(where: { file?: string; row?: number }, detail: string, root: string): BenchError {
+  return new BenchError('BAD_MANIFEST', `${where.row !== undefined ? `row ${where.row}: ` : ''}a listed path leads outside the corpus root, so it is not read: ${detail}`, {
+    file: where.file,
+    row: where.row,
+    fix: `list only files inside ${root}: no '..', no absolute path elsewhere, no symlink (to a file or a folder) that leads out of it; if the files live elsewhere, point --root at the folder that really holds them`,
+  });
+}
+
+function inside(real: string, realRoot: string): boolean {
+  const rel = path.relative(realRoot, real);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** `realpath`, or undefined when the path does not exist (or cannot be resolved): nothing there to read. */
+async function realOrNothing(p: string): Promise<string | undefined> {
+  try {
+    return await realpath(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A root's real folder, against which listed paths are checked after their symlinks are resolved. Real
+ * paths of parent folders are cached, so 400k AffectNet rows cost one `lstat` each plus one `realpath` per
+ * folder. A path that does not exist passes (the stat pass counts it as missing); the check is made at load
+ * time, before any file is opened.
+ */
+export class RealRoot {
+  private readonly dirs = new Map<string, Promise<string | undefined>>();
+
+  private constructor(
+    /** The root as given (absolute). */
+    readonly root: string,
+    /** Its real path. */
+    readonly real: string,
+  ) {}
+
+  static async of(root: string): Promise<RealRoot> {
+    const abs = path.resolve(root);
+    return new RealRoot(abs, (await realOrNothing(abs)) ?? abs);
+  }
+
+  private realDir(dir: string): Promise<string | undefined> {
+    let p = this.dirs.get(dir);
+    if (!p) this.dirs.set(dir, (p = realOrNothing(dir)));
+    return p;
+  }
+
+  /** Why `abs` (lexically under the root) leads outside its real folder, or undefined when it does not. */
+  private async fileEscape(abs: string): Promise<string | undefined> {
+    const dir = await this.realDir(path.dirname(abs));
+    if (dir === undefined) return undefined;
+    if (!inside(dir, this.real)) return `${abs}: its folder is really ${dir}, outside ${this.real}`;
+    const st = await lstat(abs).catch(() => undefined);
+    if (!st?.isSymbolicLink()) return undefined;
+    const real = await realOrNothing(abs);
+    return real !== undefined && !inside(real, this.real) ? `${abs} is a symlink to ${real}, outside ${this.real}` : undefined;
+  }
+
+  /**
+   * Why a listed file (`kind: 'file'`) or frame folder (`'dir'`, whose entries are frames) leads outside
+   * the root's real folder, or undefined when everything it names stays inside.
+   */
+  async escape(abs: string, kind: 'file' | 'dir'): Promise<string | undefined> {
+    if (kind === 'file') return this.fileEscape(abs);
+    const real = await realOrNothing(abs);
+    if (real === undefined) return undefined;
+    if (!inside(real, this.real)) return `${abs} is really ${real}, outside ${this.real}`;
+    const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isSymbolicLink()) continue;
+      const why = await this.fileEscape(path.join(abs, e.name));
+      if (why) return why;
+    }
+    return undefined;
+  }
 }
 
 /** `abs` relative to `root`, with `/` separators (ids and manifest hashes are platform-independent). */

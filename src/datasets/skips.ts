@@ -10,7 +10,6 @@ export const SKIP_REASONS = {
   'malformed-row': 'the CSV row could not be parsed (wrong number of fields, a non-numeric value, a broken quote)',
   'unknown-label': 'the label is not in the corpus label space or the label map',
   'excluded-label': 'the label map excludes this label',
-  'path-escapes-root': 'the listed path points outside the corpus root (refused)',
   'duplicate-id': 'an earlier item has the same id; only the first is kept',
   'not-an-image': 'the file in a class folder does not have an image extension',
   'not-in-class-folder': 'the file sits next to the class folders instead of inside one',

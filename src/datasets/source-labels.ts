@@ -47,7 +47,7 @@ export function rowLabel(raw: string, map: SourceLabelMap | undefined, declared:
     const detail = resolved === undefined ? `label '${raw}' is not in the label map or the emotion vocabulary` : `label '${raw}' (${resolved}) is not in the declared classes`;
     return { ok: false, reason: 'unknown-label', detail };
   }
-  seen[raw] = resolved;
+  setOwn(seen, raw, resolved);
   if (resolved === null) return { ok: false, reason: 'excluded-label', detail: `label '${raw}' is excluded by the label map` };
   return { ok: true, label: resolved };
 }
@@ -57,9 +57,10 @@ const KNOWN_NAMES: readonly string[] = [...EMOTIONS, ...GROUP_VALENCE.map((g) =>
 /**
  * Parses a user label map: a JSON object (`{"0": "anger", "Suprise": "surprise", "calm": null}`) or the
  * command-line form `0=anger,Suprise=surprise,calm=drop`. Values may be canonical names or synonyms;
- * `null`, `drop` or an empty value exclude the label. Throws BAD_INPUT naming the bad entry.
+ * `null`, `drop` or an empty value exclude the label. Throws BAD_INPUT naming the bad entry (and `file`,
+ * the JSON file the spec was read from, when there is one).
  */
-export function parseSourceLabelMap(spec: string | Record<string, unknown>): Record<string, ClassName | null> {
+export function parseSourceLabelMap(spec: string | Record<string, unknown>, file?: string): Record<string, ClassName | null> {
   let entries: Array<[string, unknown]>;
   if (typeof spec === 'string') {
     const t = spec.trim();
@@ -69,11 +70,13 @@ export function parseSourceLabelMap(spec: string | Record<string, unknown>): Rec
         obj = JSON.parse(t);
       } catch (e) {
         throw new BenchError('BAD_INPUT', `label map is not valid JSON: ${(e as Error).message}`, {
+          file,
           fix: 'write the label map as {"corpus label": "emotion", ...} or as label=emotion,label=emotion',
         });
       }
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
         throw new BenchError('BAD_INPUT', 'label map JSON must be an object', {
+          file,
           fix: 'write the label map as {"corpus label": "emotion", ...}',
         });
       }
@@ -86,6 +89,7 @@ export function parseSourceLabelMap(spec: string | Record<string, unknown>): Rec
           const eq = pair.lastIndexOf('=');
           if (eq < 0) {
             throw new BenchError('BAD_INPUT', `label map entry '${pair}' has no '='`, {
+              file,
               fix: 'write each entry as <corpus label>=<emotion>, e.g. 0=anger,1=disgust',
             });
           }
@@ -98,18 +102,32 @@ export function parseSourceLabelMap(spec: string | Record<string, unknown>): Rec
   const out: Record<string, ClassName | null> = {};
   for (const [key, value] of entries) {
     if (value === null || value === '' || (typeof value === 'string' && value.trim().toLowerCase() === 'drop')) {
-      out[key] = null;
+      setOwn(out, key, null);
       continue;
     }
     const c = typeof value === 'string' ? toClassName(value) : undefined;
     if (!c) {
-      throw new BenchError('BAD_INPUT', `label map entry '${key}' → '${String(value)}' is not a known class.${suggestion(String(value), KNOWN_NAMES)}`, {
+      throw new BenchError('BAD_INPUT', `label map entry '${key}' → '${describeValue(value)}' is not a known class.${suggestion(describeValue(value), KNOWN_NAMES)}`, {
+        file,
         fix: `use one of: ${KNOWN_NAMES.join(', ')} (or null/drop to exclude the label)`,
       });
     }
-    out[key] = c;
+    setOwn(out, key, c);
   }
   return out;
+}
+
+/** A JSON value as the user wrote it (`String({})` would say "[object Object]"). */
+function describeValue(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * `obj[key] = value` as an own property for every key: a corpus label may be spelt `__proto__`, which plain
+ * assignment would turn into a prototype change (and lose the entry).
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Canonical order: the EMOTIONS vocabulary order, then group classes; duplicates removed. */

@@ -6,7 +6,8 @@
  *   order, case-insensitive, extra columns ignored). Without a header the columns are positional, read off
  *   the first row's field count: 2 `path,label`, 3 `+group`, 4 `path,label,start,end`, 5 `path,label,group,start,end`.
  * - `path` is a video file, or a folder of pre-extracted frames (a `frames-dir` source), relative to
- *   `root` (default: the manifest's folder); one that leaves the root is refused.
+ *   `root` (default: the manifest's folder); one that leaves the root (by `..`,
+ *   an absolute path or a symlink, for a frame folder also a symlinked frame) stops the load (BAD_MANIFEST, its row).
  * - `start`/`end` (seconds, both or neither, 0 ≤ start < end) cut a segment out of a longer video (RAMAS
  *   and IEMOCAP label intervals); the id is then `<path>@<start>-<end>`, so one file can give several items.
  * - `group` defaults to the path: segments of one recording are not independent.
@@ -22,7 +23,7 @@ import type { CsvManifestOptions } from './csv-manifest.js';
 import type { Sample } from './sample.js';
 import { leadingField, readCsvLines } from './csv.js';
 import { finishCorpus } from './manifest.js';
-import { isDirectory, relativePosix, resolveUnder } from './paths.js';
+import { isDirectory, pathEscapeError, relativePosix, resolveUnder } from './paths.js';
 import { mapLimit, DEFAULT_FILE_CONCURRENCY } from './pool.js';
 import { SkipList, type ItemWhere } from './skips.js';
 import { canonicalOrder, rowLabel } from './source-labels.js';
@@ -130,10 +131,7 @@ export async function loadVideoManifest(opts: VideoManifestOptions): Promise<Cor
       continue;
     }
     const at = resolveUnder(root, listed);
-    if (!at.ok) {
-      skips.add('path-escapes-root', id0, { ...where, detail: at.detail });
-      continue;
-    }
+    if (!at.ok) throw pathEscapeError(where, at.detail, root);
     const rel = relativePosix(root, at.abs);
     const id = seg ? `${rel}@${seg.start}-${seg.end}` : rel;
     rows.push({ id, abs: at.abs, label: resolved.label, group: col('group') || rel, seg, rawLabel, where });
@@ -165,6 +163,6 @@ export async function loadVideoManifest(opts: VideoManifestOptions): Promise<Cor
       samples,
       skipped: skips.items,
     },
-    { checkFiles: opts.checkFiles, concurrency: opts.concurrency, origins },
+    { checkFiles: opts.checkFiles, concurrency: opts.concurrency, origins, confine: root },
   );
 }

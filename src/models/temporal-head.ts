@@ -10,6 +10,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { BenchError } from '../errors.js';
 import { checkBatch, type Tensor } from './engines/engine.js';
 import { loadOrt } from './engines/onnx.js';
+import { refuseEscapingExternalData } from './onnx-external-data.js';
 
 export interface TemporalHeadOptions {
   /** Window length the caller will feed; checked against the file when it fixes one. Default 10. */
@@ -85,6 +86,7 @@ async function openKeras(file: string, steps: number, dim: number): Promise<Temp
 }
 
 async function openOnnx(file: string, steps: number, dim: number): Promise<TemporalHead> {
+  await refuseEscapingExternalData(file);
   const ort = await loadOrt();
   let session: import('onnxruntime-node').InferenceSession;
   try {

@@ -47,7 +47,7 @@ before(async () => {
     layout: 'csv',
     perClass: 4,
     imageSize: 64,
-    faults: { missingFile: 1, truncatedJpeg: 2, malformedRow: 3, escapingPath: 1, expression8to10: 3, badFaceBox: 1, badLandmarks: 1, vaMissing: 3 },
+    faults: { missingFile: 1, truncatedJpeg: 2, malformedRow: 3, expression8to10: 3, badFaceBox: 1, badLandmarks: 1, vaMissing: 3 },
   });
   fx = fixture.splits.val!;
   corpus = await openCorpus('affectnet', { root: fixture.root, split: 'val' });
@@ -470,7 +470,8 @@ test('two manifests with the same valid items share a store but not a skip log; 
   const { rescoreStore } = await import('../../src/bench/rescore.js');
   const dir = join(root, 'manifests');
   await mkdir(dir, { recursive: true });
-  const good = fx.items.filter((it) => !fx.truncated.includes(it.id)).slice(0, 6).map((it) => `${it.path},${it.label},${it.box!.x},${it.box!.y},${it.box!.width},${it.box!.height}`);
+  const goodItems = fx.items.filter((it) => !fx.truncated.includes(it.id)).slice(0, 6);
+  const good = goodItems.map((it) => `${it.path},${it.label},${it.box!.x},${it.box!.y},${it.box!.width},${it.box!.height}`);
   const write = async (name: string, bad: string[]) => {
     const file = join(dir, name);
     await writeFile(file, ['path,label,x,y,width,height', ...good, ...bad].join('\n') + '\n');
@@ -478,7 +479,7 @@ test('two manifests with the same valid items share a store but not a skip log; 
   };
   const a = await write('a.csv', ['x/unknown.jpg,bored,0,0,10,10']);
   // Same label space too (a class only bad rows carry would change the store key): a label of a good item.
-  const l = fx.items[0].label;
+  const l = goodItems[0].label;
   const b = await write('b.csv', [`x/gone1.jpg,${l},0,0,10,10`, `x/gone2.jpg,${l},0,0,10,10`]);
   assert.equal(a.manifestSha256, b.manifestSha256, 'same valid items');
   const store = join(root, 'predictions-manifests');

@@ -61,7 +61,6 @@ const CSV_FAULTS: AffectNetFaults = {
   missingFile: 2,
   truncatedJpeg: 2,
   malformedRow: 3,
-  escapingPath: 2,
   expression8to10: 6,
   badFaceBox: 1,
   badLandmarks: 1,
@@ -83,7 +82,6 @@ test('csv layout: detected, loaded with exact counts, every fault under its reas
     'expression-uncertain': 2,
     'malformed-row': 3,
     'missing-file': 2,
-    'path-escapes-root': 2,
   });
   assertMatches(c, val);
   // Every CSV skip names the file and its 1-based line.

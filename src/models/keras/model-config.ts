@@ -81,6 +81,8 @@ const SUPPORTED_ACTIVATIONS: ReadonlySet<string> = new Set([
   'swish',
 ]);
 
+const MAX_INPUT_DIM = 4096;
+
 const MODEL_CLASSES: ReadonlySet<string> = new Set(['Functional', 'Model', 'Sequential']);
 
 function isObject(v: Json | undefined): v is JsonObject {
@@ -131,7 +133,7 @@ function unsupported(file: string, layer: KerasLayerConfig, why: string): BenchE
 /** Keras 3 files have per-object `module`/`registered_name` keys and a different node format. */
 function isKeras3(model: KerasModelConfig, layers: KerasLayerConfig[]): boolean {
   const o = model as unknown as JsonObject;
-  return 'module' in o || 'registered_name' in o || layers.some((l) => 'module' in (l as unknown as JsonObject));
+  return 'module' in o || 'registered_name' in o || layers.some((l) => isObject(l as unknown as Json) && 'module' in (l as unknown as JsonObject));
 }
 
 /** Rewrites or refuses one layer config in place; see the module comment. */
@@ -168,6 +170,13 @@ function adaptLayer(layer: KerasLayerConfig, file: string): void {
   switch (cls) {
     case 'InputLayer':
       if (c.ragged === true || c.sparse === true) throw unsupported(file, layer, 'takes ragged or sparse input');
+      // Shapes size what follows (a Flatten into a Dense): no face model takes more than 4096 per axis.
+      for (const key of ['batch_input_shape', 'batch_shape']) {
+        const shape = c[key];
+        if (shape !== undefined && (!Array.isArray(shape) || shape.some((d) => d !== null && !(Number.isInteger(d) && (d as number) >= 1 && (d as number) <= MAX_INPUT_DIM)))) {
+          throw badGraph(file, `input layer "${layerName(layer)}" has ${key} ${JSON.stringify(shape)?.slice(0, 80)} (each axis null or 1..${MAX_INPUT_DIM})`);
+        }
+      }
       break;
     case 'BatchNormalization':
       if (Array.isArray(c.axis)) {
@@ -206,6 +215,59 @@ function adaptLayer(layer: KerasLayerConfig, file: string): void {
   }
 }
 
+function badGraph(file: string, message: string): BenchError {
+  return new BenchError('BAD_H5', `${file}: model_config ${message}`, { file, fix: 'the file is damaged or was not written by Keras: download it again' });
+}
+
+/**
+ * Checks that a Functional model's layer graph can be built, before tfjs-layers tries: its deserialiser
+ * re-queues a node whose input layer (or input node) does not exist yet and loops until none is left, so a
+ * reference to a missing layer, a node index past what that layer will have, or a cycle would spin forever.
+ * This replays its queue on names and node counts only: unique layer names, well-formed references
+ * `[layer, node, tensor, kwargs?]`, and every node eventually built.
+ */
+function checkLayerGraph(layers: KerasLayerConfig[], file: string): void {
+  type Ref = { layer: string; node: number };
+  const pending = new Map<string, Ref[][]>();
+  const built = new Map<string, number>();
+  for (const layer of layers) {
+    const name = layer.name;
+    if (typeof name !== 'string' || name === '') throw badGraph(file, `has a layer without a name (${layer.class_name})`);
+    if (built.has(name)) throw badGraph(file, `names two layers "${name}"`);
+    if (layer.config.name !== undefined && layer.config.name !== name) throw badGraph(file, `layer "${name}" calls itself "${String(layer.config.name)}" in its config`);
+    const nodes = layer.inbound_nodes ?? [];
+    if (!Array.isArray(nodes)) throw badGraph(file, `layer "${name}" has inbound_nodes that are not a list`);
+    const calls = nodes.map((node, n) => {
+      if (!Array.isArray(node)) throw badGraph(file, `layer "${name}" node ${n} is not a list of inputs`);
+      return node.map((ref) => {
+        const ok = Array.isArray(ref) && typeof ref[0] === 'string' && Number.isInteger(ref[1]) && (ref[1] as number) >= 0 && Number.isInteger(ref[2]) && (ref[2] as number) >= 0;
+        if (!ok) throw badGraph(file, `layer "${name}" node ${n} has the input ${JSON.stringify(ref)?.slice(0, 80)}, not [layer, node, tensor, kwargs]`);
+        return { layer: ref[0] as string, node: ref[1] as number };
+      });
+    });
+    if (calls.length > 0) pending.set(name, calls);
+    // An input layer makes its one node when it is created; other layers make one per call.
+    built.set(name, layer.class_name === 'InputLayer' ? 1 : 0);
+  }
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const [name, nodes] of pending) {
+      const ready = nodes.filter((inputs) => inputs.every((r) => (built.get(r.layer) ?? 0) > r.node));
+      if (ready.length === 0) continue;
+      for (const inputs of ready) if (inputs.length > 0) built.set(name, built.get(name)! + 1);
+      const left = nodes.filter((n) => !ready.includes(n));
+      if (left.length) pending.set(name, left);
+      else pending.delete(name);
+      progress = true;
+    }
+  }
+  for (const [name, nodes] of pending) {
+    const missing = nodes[0].find((r) => (built.get(r.layer) ?? 0) <= r.node)!;
+    const why = built.has(missing.layer) ? `node ${missing.node} of layer "${missing.layer}", which never gets that many nodes (a cycle, or a bad index)` : `layer "${missing.layer}", which the config does not define`;
+    throw badGraph(file, `layer "${name}" takes its input from ${why}`);
+  }
+}
+
 /**
  * A copy of `model` that tfjs-layers can deserialise into the same graph; throws UNSUPPORTED_FORMAT
  * (Keras 3, unknown model class) or UNSUPPORTED_LAYER (first offending layer).
@@ -228,6 +290,15 @@ export function adaptModelConfig(model: KerasModelConfig, file: string, kerasVer
   if (layers.length === 0) {
     throw new BenchError('BAD_H5', `${file}: model_config lists no layers`, { file, fix: 'the file is damaged: download it again' });
   }
-  for (const layer of layers) adaptLayer(layer, file);
+  layers.forEach((layer, i) => {
+    if (!isObject(layer as unknown as Json) || typeof layer.class_name !== 'string') {
+      throw new BenchError('BAD_H5', `${file}: model_config layer ${i} is ${JSON.stringify(layer)?.slice(0, 80)}, not a layer description`, {
+        file,
+        fix: 'the file is damaged or was not written by Keras: download it again',
+      });
+    }
+    adaptLayer(layer, file);
+  });
+  if (copy.class_name !== 'Sequential') checkLayerGraph(layers, file);
   return copy;
 }

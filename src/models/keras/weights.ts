@@ -15,6 +15,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { BenchError } from '../../errors.js';
 import { tf } from '../engines/tfjs-backend.js';
 import { childGroup, floatDataset, h5Try, stringListAttr, type H5File, type H5Group } from './h5.js';
+import { layerName, type KerasLayerConfig } from './model-config.js';
 
 export interface SavedWeight {
   /** The name in the file, e.g. `conv1/kernel:0`. */
@@ -64,6 +65,33 @@ export function readSavedWeights(root: H5Group, path: string): Map<string, Saved
     if (weights.length > 0) out.set(layer, weights);
   }
   return out;
+}
+
+/** Config keys whose integers size a layer's weights (Dense units, Conv2D filters and kernel, ...). */
+const SIZE_KEYS = ['units', 'filters', 'kernel_size', 'depth_multiplier'] as const;
+
+/**
+ * Refuses a config whose layers would build weights larger than any array the file holds, before tfjs
+ * allocates them: in a file Keras wrote, every unit, filter and kernel count is a dimension of some saved
+ * array, so the largest saved dimension bounds them. Without this a damaged or hostile `model_config`
+ * (`units: 30000000`) made tfjs allocate gigabytes and left its wasm backend broken for the process.
+ */
+export function checkConfigSizes(layers: readonly KerasLayerConfig[], saved: Map<string, SavedWeight[]>, path: string): void {
+  let largest = 0;
+  for (const ws of saved.values()) for (const w of ws) for (const d of w.shape) largest = Math.max(largest, d);
+  for (const layer of layers) {
+    for (const key of SIZE_KEYS) {
+      const v = layer.config?.[key];
+      const values = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+      const bad = values.find((n) => typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > largest);
+      if (bad !== undefined) {
+        throw new BenchError('BAD_H5', `${path}: layer "${layerName(layer)}" (${layer.class_name}) has ${key} ${JSON.stringify(v)}, ${typeof bad === 'number' && Number.isInteger(bad) && bad > largest ? `larger than any saved array (largest dimension ${largest})` : 'not a positive integer'}`, {
+          file: path,
+          fix: 'the architecture in the file does not match its weights: the file is damaged, download it again',
+        });
+      }
+    }
+  }
 }
 
 function sameShape(a: readonly number[], b: readonly (number | null)[]): boolean {
