@@ -3,6 +3,7 @@ import { register as registerCompare } from './compare.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
+import { register as registerLoco } from './loco.js';
 import { register as registerMerge } from './merge.js';
 import { register as registerModels } from './models.js';
 import { register as registerPlot } from './plot.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerScore(program);
   registerMerge(program);
   registerCompare(program);
+  registerLoco(program);
   registerTable(program);
   registerPlot(program);
   registerStore(program);
