@@ -137,28 +137,19 @@ export async function embedLocoCorpus(opened: OpenedModel, corpus: Corpus, class
   const samples = corpus.samples.filter((s) => s.label !== null && keep.has(s.label));
   const clipSkip = new Map(run.records.filter((r) => r.frame === undefined && r.skip).map((r) => [r.id, r.skip!.reason]));
   const file = join(run.storeDir, EMBEDDINGS_FILE);
-  const dim = opened.card.heads.embedding?.length;
+  const described = await storedDescriptors(file, samples.map((s) => s.id), descriptor);
   const skippedByReason: Record<string, number> = {};
   const rows: Float64Array[] = [];
   const kept: typeof samples = [];
-  // A corpus in which no frame had a face has no embedding file at all.
-  const reader = await openEmbeddingReader(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
-  try {
-    const inputs = reader ? await clipInputs(reader, samples.map((s) => s.id), 'afew') : samples.map((s) => ({ id: s.id, frames: [] }));
-    const width = reader?.dim ?? dim ?? 1;
-    inputs.forEach((input, i) => {
-      const frames = input.frames as readonly Float32Array[];
-      if (frames.length === 0) {
-        const reason = clipSkip.get(input.id) ?? 'no-face';
-        skippedByReason[reason] = (skippedByReason[reason] ?? 0) + 1;
-        return;
-      }
-      rows.push(descriptor === 'afew' ? describeClips([input], 'afew', width).X.data : l2Normalize(meanRows(frames, width)));
+  described.forEach((row, i) => {
+    if (row) {
+      rows.push(row);
       kept.push(samples[i]);
-    });
-  } finally {
-    await reader?.close();
-  }
+      return;
+    }
+    const reason = clipSkip.get(samples[i].id) ?? 'no-face';
+    skippedByReason[reason] = (skippedByReason[reason] ?? 0) + 1;
+  });
   const cols = rows[0]?.length ?? 0;
   const data = new Float64Array(rows.length * cols);
   rows.forEach((r, i) => data.set(r, i * cols));
@@ -174,6 +165,25 @@ export async function embedLocoCorpus(opened: OpenedModel, corpus: Corpus, class
     skippedByReason,
     evaluated: samples.length,
   };
+}
+
+/**
+ * The descriptor of each clip from an embedding file (null: no stored vector, i.e. no face frame). A
+ * missing file is a corpus in which no frame had a face: every clip is null.
+ */
+export async function storedDescriptors(file: string, clips: readonly string[], descriptor: LocoDescriptor): Promise<Array<Float64Array | null>> {
+  const reader = await openEmbeddingReader(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+  if (!reader) return clips.map(() => null);
+  try {
+    const inputs = await clipInputs(reader, clips, 'afew');
+    return inputs.map((input) => {
+      const frames = input.frames as readonly Float32Array[];
+      if (frames.length === 0) return null;
+      return descriptor === 'afew' ? describeClips([input], 'afew', reader.dim).X.data : l2Normalize(meanRows(frames, reader.dim));
+    });
+  } finally {
+    await reader.close();
+  }
 }
 
 function meanRows(frames: readonly Float32Array[], dim: number): Float64Array {
