@@ -128,7 +128,9 @@ async function timeStoredLoco(corpora: LocoCorpus<number>[], d: number, heads: s
       const X = c.X as Matrix;
       for (let i = 0; i < X.rows; i++) {
         const row = X.data.subarray(i * d, (i + 1) * d);
-        await w.append(Array.from({ length: frames }, (_, f) => ({ id: `clip${i}`, frame: f, vector: Float32Array.from(row, (v) => v + 0.1 * g()) })));
+        // Frame noise a tenth of the row's own scale (rows are L2-normalised at large d).
+        const sd = 0.1 * Math.sqrt(row.reduce((a, v) => a + v * v, 0) / d);
+        await w.append(Array.from({ length: frames }, (_, f) => ({ id: `clip${i}`, frame: f, vector: Float32Array.from(row, (v) => v + sd * g()) })));
       }
       await w.close();
       files.push(file);

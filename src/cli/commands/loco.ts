@@ -7,28 +7,19 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { LocoDescriptor, LocoHead, LocoRunRecord } from '../../bench/protocols/loco.js';
 import { formatWithCI } from '../../report/format.js';
-import { collectCorpusSpecs, type CorpusSpec } from '../corpus-spec.js';
+import { addCrossCorpusRunOptions, collectCorpusSpecs, type CrossCorpusCliOptions } from '../cross-corpus-options.js';
 import { action, printJson } from '../output.js';
-import { parseCount, parsePositiveInt, parsePositiveNumber, parseProbability } from '../parse.js';
+import { parsePositiveInt, parsePositiveNumber } from '../parse.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
 
-interface LocoCliOptions extends VideoCliOptions {
+interface LocoCliOptions extends VideoCliOptions, CrossCorpusCliOptions {
   model: string;
-  corpus: CorpusSpec[];
   head: LocoHead;
   descriptor: LocoDescriptor;
   C?: number;
   seed: number;
   weights?: string;
   device: string;
-  batch: number;
-  threads?: number;
-  resamples: number;
-  level: number;
-  storeDir: string;
-  out: string;
-  save: boolean;
-  json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -43,14 +34,6 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the LinearSVC visiting order and of the bootstrap', parsePositiveInt, 0)
     .option('--weights <file>', 'use this weights file instead of models/ or the cache')
     .option('-d, --device <device>', 'cpu | cuda | webgpu | dml | coreml', 'cpu')
-    .option('-b, --batch <n>', 'faces per engine call', parseCount, 8)
-    .option('-t, --threads <n>', 'engine intra-op threads (default: the cores)', parsePositiveInt)
-    .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
-    .option('--level <p>', 'confidence level', parseProbability, 0.95)
-    .option('--store-dir <dir>', 'prediction store (embeddings are kept there and reused)', 'results/predictions')
-    .option('--out <dir>', 'directory for run records', 'results/runs')
-    .option('--no-save', 'do not write run records')
-    .option('--json', 'print the run records as JSON on stdout')
     .addHelpText(
       'after',
       `
@@ -66,16 +49,16 @@ Examples:
   bench plot loco && bench plot cross-corpus     # the bar figure with CIs and the train × test heatmap`,
     )
     .action(action(async (opts: LocoCliOptions) => runLocoCommand(opts)));
+  addCrossCorpusRunOptions(command, 'prediction store (embeddings are kept there and reused)');
   addVideoRunOptions(command);
 }
 
 async function runLocoCommand(opts: LocoCliOptions): Promise<void> {
-  const { openCorpusSpecs } = await import('../corpus-spec.js');
+  const { openCorpusSpecs, saveRecords } = await import('../cross-corpus-options.js');
   const { getModel } = await import('../../models/zoo.js');
   const { openModel } = await import('../../models/open.js');
   const { requireWeights } = await import('../../models/weights.js');
   const { runLoco } = await import('../../bench/protocols/loco.js');
-  const { saveRunRecord } = await import('../../bench/run-store.js');
   const { videoRunnerOptionsFromCli } = await import('../video-options.js');
   const { createProgress } = await import('../progress.js');
 
@@ -115,8 +98,7 @@ async function runLocoCommand(opts: LocoCliOptions): Promise<void> {
     await opened.engine.dispose();
     await video.detector.dispose();
   }
-  const files: Array<string | null> = [];
-  for (const r of result.records) files.push(opts.save ? await saveRunRecord(opts.out, r) : null);
+  const files = await saveRecords(result.records, opts);
   if (opts.json) printJson({ labelSpace: result.labelSpace, records: result.records.map((r, i) => ({ ...r, file: files[i] })) });
   else process.stdout.write(formatLocoTable(result.records, opts.save ? opts.out : null) + '\n');
 }

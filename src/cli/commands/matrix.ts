@@ -6,26 +6,17 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { MatrixRunRecord } from '../../bench/protocols/matrix.js';
 import { formatWithCI, metricKey } from '../../report/format.js';
-import { collectCorpusSpecs, type CorpusSpec } from '../corpus-spec.js';
+import { addCrossCorpusRunOptions, collectCorpusSpecs, type CrossCorpusCliOptions } from '../cross-corpus-options.js';
 import { action, printJson } from '../output.js';
-import { parseCount, parsePositiveInt, parseProbability } from '../parse.js';
+import { parsePositiveInt } from '../parse.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
 
-interface MatrixCliOptions extends VideoCliOptions {
+interface MatrixCliOptions extends VideoCliOptions, CrossCorpusCliOptions {
   model: string;
-  corpus: CorpusSpec[];
   valenceMap?: string;
   metric: string;
-  batch: number;
-  threads?: number;
-  resamples: number;
-  level: number;
   seed: number;
   groupCi?: boolean;
-  storeDir: string;
-  out: string;
-  save: boolean;
-  json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -36,16 +27,8 @@ export function register(program: Command): void {
     .requiredOption('--corpus <spec>', 'repeatable: [name=]<dataset>:<root>[:split], e.g. affectnet:~/data/AffectNet, ravdess:~/data/RAVDESS, vgaf:~/data/VGAF:val', collectCorpusSpecs)
     .option('--valence-map <spec>', 'group-valence corpora (VGAF): emotion → valence, e.g. "happiness=positive,surprise=positive,neutral=neutral,sadness=negative,..." (default: the documented map in README)')
     .option('--metric <name>', 'metric of the printed table', 'uar')
-    .option('-b, --batch <n>', 'items per engine call', parseCount, 8)
-    .option('-t, --threads <n>', 'engine intra-op threads (default: the cores)', parsePositiveInt)
-    .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
-    .option('--level <p>', 'confidence level', parseProbability, 0.95)
     .option('--seed <n>', 'bootstrap seed', parsePositiveInt, 0)
     .option('--group-ci', 'resample whole groups (clips, actors) instead of items')
-    .option('--store-dir <dir>', 'prediction store', 'results/predictions')
-    .option('--out <dir>', 'directory for run records', 'results/runs')
-    .option('--no-save', 'do not write run records')
-    .option('--json', 'print the run records as JSON on stdout')
     .addHelpText(
       'after',
       `
@@ -60,18 +43,18 @@ Examples:
   bench table --runs results/runs --metric uar      # the same model × corpus table from the saved records`,
     )
     .action(action(async (opts: MatrixCliOptions) => runMatrixCommand(opts)));
+  addCrossCorpusRunOptions(command, 'prediction store');
   addVideoRunOptions(command);
 }
 
 async function runMatrixCommand(opts: MatrixCliOptions): Promise<void> {
-  const { openCorpusSpecs } = await import('../corpus-spec.js');
+  const { openCorpusSpecs, saveRecords } = await import('../cross-corpus-options.js');
   const { getModel } = await import('../../models/zoo.js');
   const { openModel } = await import('../../models/open.js');
   const { requireWeights } = await import('../../models/weights.js');
   const { matrixLabelSpace, runMatrixCell } = await import('../../bench/protocols/matrix.js');
   const { parseValenceMap } = await import('../../bench/protocols/label-space.js');
   const { isVideoCorpus } = await import('../../bench/video-runner.js');
-  const { saveRunRecord } = await import('../../bench/run-store.js');
   const { videoRunnerOptionsFromCli } = await import('../video-options.js');
   const { createProgress } = await import('../progress.js');
 
@@ -102,7 +85,8 @@ async function runMatrixCommand(opts: MatrixCliOptions): Promise<void> {
             },
           });
           records.push(record);
-          files.push(opts.save ? await saveRunRecord(opts.out, record) : null);
+          // Saved per cell: a matrix stopped half-way keeps the records of the cells it finished.
+          files.push(...(await saveRecords([record], opts)));
         } finally {
           progress.stop();
           await video?.detector.dispose();

@@ -1,11 +1,13 @@
 /**
- * `--corpus [name=]<dataset>:<root>[:split]`, the repeatable corpus option of `bench loco` and `bench
- * matrix`: one corpus per value, opened exactly as `bench eval --dataset <dataset> --root <root>` opens
+ * The options `bench loco` and `bench matrix` share: the run options (batch, threads, CIs, store, out,
+ * --json) and `--corpus [name=]<dataset>:<root>[:split]`, the repeatable corpus option: one corpus per value, opened exactly as `bench eval --dataset <dataset> --root <root>` opens
  * it. For `csv` and `video-csv` the path is the manifest (and `name=` names the corpus, e.g.
  * `savee=video-csv:savee.csv`). A trailing `:train|val|test|all` is the split (default `val`, which the
  * corpora without splits read as the whole corpus).
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { RunRecord } from '../bench/records.js';
+import { parseCount, parsePositiveInt, parseProbability } from './parse.js';
 import type { Corpus } from '../datasets/corpus.js';
 import type { CorpusCliOptions } from './corpus-options.js';
 
@@ -49,4 +51,37 @@ export async function openCorpusSpecs(specs: readonly CorpusSpec[]): Promise<Arr
   const out = [];
   for (const spec of specs) out.push({ spec, corpus: await openCorpusFromCli(spec.options) });
   return out;
+}
+
+export interface CrossCorpusCliOptions {
+  corpus: CorpusSpec[];
+  batch: number;
+  threads?: number;
+  resamples: number;
+  level: number;
+  storeDir: string;
+  out: string;
+  save: boolean;
+  json?: boolean;
+}
+
+/** Declares the shared run options (after the command's own). */
+export function addCrossCorpusRunOptions(command: Command, storeHelp: string): Command {
+  return command
+    .option('-b, --batch <n>', 'faces (or images) per engine call', parseCount, 8)
+    .option('-t, --threads <n>', 'engine intra-op threads (default: the cores)', parsePositiveInt)
+    .option('--resamples <n>', 'bootstrap resamples for confidence intervals (0 = none)', parsePositiveInt, 2000)
+    .option('--level <p>', 'confidence level', parseProbability, 0.95)
+    .option('--store-dir <dir>', storeHelp, 'results/predictions')
+    .option('--out <dir>', 'directory for run records', 'results/runs')
+    .option('--no-save', 'do not write run records')
+    .option('--json', 'print the run records as JSON on stdout');
+}
+
+/** Saves each record (unless --no-save) and returns its file, or null. */
+export async function saveRecords(records: readonly RunRecord[], opts: Pick<CrossCorpusCliOptions, 'save' | 'out'>): Promise<Array<string | null>> {
+  const { saveRunRecord } = await import('../bench/run-store.js');
+  const files: Array<string | null> = [];
+  for (const r of records) files.push(opts.save ? await saveRunRecord(opts.out, r) : null);
+  return files;
 }
