@@ -116,7 +116,12 @@ export function formatLocoTable(records: readonly LocoRunRecord[], outDir: strin
   for (const r of records) {
     const uar = r.metrics!.uar;
     const ref = r.reference.find((p) => p.metric === 'uar');
-    const excluded = Object.entries(r.coverage!.excluded ?? {}).map(([k, v]) => `${v} ${k}`);
+    // Excluded by class (`1 calm`), items without a label, then clips without a descriptor by reason.
+    const space = r.labelSpace.corpora.find((c) => c.corpus === r.provenance.dataset!.corpus);
+    const excluded = [
+      ...Object.entries(space?.excludedClasses ?? {}).map(([k, v]) => `${v} ${k}`),
+      ...(space?.excluded['no-label'] ? [`${space.excluded['no-label']} no-label`] : []),
+    ];
     const skipped = Object.entries(r.coverage!.skippedByReason).map(([k, v]) => `${v} ${k}`);
     lines.push(
       `| ${r.provenance.dataset!.corpus} | ${r.head.trainCorpora.join(', ')} | ${formatWithCI('uar', uar.value, uar.ci?.low ?? null, uar.ci?.high ?? null)} | ${uar.ci?.unit ?? '—'} | ${ref ? ref.value.toFixed(1) : '—'} | ${r.coverage!.scored} / ${r.coverage!.clips?.evaluated ?? r.coverage!.scored} | ${[...excluded, ...skipped].join(', ') || '—'} |`,

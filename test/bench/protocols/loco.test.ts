@@ -39,7 +39,9 @@ function named(name: string, dir: string, clips: TestClip[], classes: ClassName[
 
 before(async () => {
   parts = await openVideoTestParts('loco');
-  model = await parts.openWithCard({ ...parts.tiny.card, heads: { ...parts.tiny.card.heads, embedding: { output: 'output', length: 10 } } });
+  // The EMO-AffectNet card's LSTM number for SAVEE, to check it rides along as a reference only.
+  const published = [...parts.tiny.card.published, { corpus: 'savee', protocol: 'loco-lstm', metric: 'uar' as const, value: 76.1, source: 'EMO-AffectNetModel README', split: 'val', release: 'official' }];
+  model = await parts.openWithCard({ ...parts.tiny.card, heads: { ...parts.tiny.card.heads, embedding: { output: 'output', length: 10 } }, published });
   const dir = join(parts.root, 'clips');
   await mkdir(dir, { recursive: true });
   const { astronaut, coffee } = FIXTURE_PHOTOS;
@@ -120,7 +122,9 @@ test('records name the head, its training corpora, seed and training-set sha; UA
     assert.equal(r.predictions.length, r.coverage!.scored);
     const fold = logistic.folds.find((f) => f.test === test)!;
     assert.deepEqual(r.predictions.map((p) => p.predicted), fold.predictions);
-    assert.deepEqual(r.reference, [], 'the tiny card has no published LOCO numbers');
+    assert.equal(r.published, undefined, 'the paper’s LSTM numbers are never this run’s published values');
+    assert.deepEqual(r.reference.map((p) => p.value), test === 'savee' ? [76.1] : []);
+    if (test === 'savee') assert.match(r.reference[0].note, /CNN-LSTM.*not this LogisticRegression/);
   }
 });
 
