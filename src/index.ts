@@ -29,6 +29,9 @@ export { measureLatency, type LatencyOptions, type LatencyResult } from './bench
 export { runLatency, type LatencyRunRecord } from './bench/latency-run.js';
 export { summarizeLatency } from './bench/latency-stats.js';
 export { evaluate, scorePredictions, type EvalRunRecord, type EvaluateOptions } from './bench/evaluate.js';
+export { runLoco, storedDescriptors, type LocoOptions, type LocoResult, type LocoRunRecord } from './bench/protocols/loco.js';
+export { runMatrixCell, matrixLabelSpace, type MatrixRunRecord, type MatrixLabelSpace } from './bench/protocols/matrix.js';
+export { locoLabelSpace, valenceProjection, parseValenceMap, DEFAULT_VALENCE_MAP, type LocoLabelSpace, type ValenceMap } from './bench/protocols/label-space.js';
 export { runCorpus, type RunnerOptions } from './bench/runner.js';
 export { runDemo, type DemoResult } from './bench/demo.js';
 export { saveRunRecord } from './bench/run-store.js';

@@ -38,7 +38,8 @@ export function isFrameRecord(r: PredictionRecord): boolean {
   return r.clip !== undefined && r.frame !== undefined;
 }
 
-function softmax(scores: readonly number[]): number[] {
+/** Softmax with the max subtracted (stable). */
+export function softmax(scores: readonly number[]): number[] {
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
   const e = scores.map((s) => Math.exp(s - max));

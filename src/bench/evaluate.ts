@@ -19,6 +19,7 @@ import { isVideoCorpus, runVideoCorpus, type VideoRunnerOptions } from './video-
 import { summarizeLatency } from './latency-stats.js';
 import { canonicalJson, compareCodeUnits, sha256 } from '../util/hash.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { projectToValence, type ValenceProjection } from './protocols/label-space.js';
 import { join } from 'node:path';
 
 export interface CiOptions {
@@ -261,6 +262,11 @@ export interface EvaluateOptions extends RunnerOptions {
   video?: Omit<VideoRunnerOptions, 'batchSize' | 'storeDir' | 'storeOptions' | 'onProgress'>;
   /** Video corpora: how frame scores become a clip's. Default `mean-probabilities`. */
   clipAggregation?: ClipAggregation;
+  /**
+   * A group-valence corpus (VGAF) scored from emotion scores: each stored score vector is projected onto
+   * the valence classes first (./protocols/label-space.ts), and the projection goes into the record.
+   */
+  valence?: ValenceProjection;
 }
 
 export interface EvalRunRecord extends RunRecord {
@@ -318,14 +324,19 @@ export async function evaluate(opened: OpenedModel, corpus: Corpus, opts: Evalua
   }
   const run = video ? await runVideoCorpus(opened, corpus, { ...opts.video!, batchSize: opts.batchSize, storeDir: opts.storeDir, storeOptions: opts.storeOptions, onProgress: opts.onProgress }) : await runCorpus(opened, corpus, opts);
   const skipLog = await writeSkipLog(run.storeDir, corpus, run.records.filter((r) => r.frame === undefined));
-  const scored = scorePredictions(run.records, {
+  const { valence } = opts;
+  const kind = opened.card.heads.expression.kind;
+  // The store keeps the model's own scores; the valence projection is applied to what is scored only.
+  const records = valence ? run.records.map((r) => (r.scores ? { ...r, scores: projectToValence(valence, opened.card.classes, r.scores, kind) } : r)) : run.records;
+  const scored = scorePredictions(records, {
     corpusClasses: corpus.classes,
-    modelClasses: opened.card.classes,
+    modelClasses: valence ? valence.classes : opened.card.classes,
     protocol: opts.protocol,
     missing: opts.missing,
     ci: opts.ci,
-    ...(video ? { clips: { aggregation: opts.clipAggregation, scoreKind: opened.card.heads.expression.kind } } : {}),
+    ...(video ? { clips: { aggregation: opts.clipAggregation, scoreKind: valence ? 'probabilities' : kind } } : {}),
   });
+  if (valence) scored.labelMap = { ...scored.labelMap, valence } as typeof scored.labelMap;
   return evalRunRecord({
     ...modelRecordParts(opened),
     published: opened.card.published,

@@ -47,3 +47,10 @@ export function parseProbability(value: string): number {
   const hint = n > 1 && n < 100 ? ` (for ${n}% write ${n / 100})` : '';
   throw new InvalidArgumentError(`levels are in (0, 1), e.g. 0.95${hint}`);
 }
+
+/** A finite number > 0 (regularisation strengths). */
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number > 0, e.g. 1.1');
+  return n;
+}

@@ -17,7 +17,7 @@
 import { createRng } from '../bench/metrics/prng.js';
 import { type Classifier, type ClassifierRecord, notFitted, trainingSetId, type TrainingSetId } from './classifier.js';
 import { encodeLabels, type Label } from './labels.js';
-import { axpyRows, dotRows } from './kernels.js';
+import { axpyDotRows, axpyRows, dotRows } from './kernels.js';
 import { checkPositive, type Matrix, type MatrixInput, toMatrix, zeros } from './matrix.js';
 
 export interface LinearSvcOptions {
@@ -83,13 +83,35 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rng = createRng(seed);
-  // Per row: the problems that use it, their w·x, and the ones whose w moves, with their steps.
+  // Per row: the problems that use it and their w·x. A row's w updates are held back (pending) and
+  // applied in the same sweep that reads w for the next row (axpyDotRows): w is loaded once per row,
+  // not twice, with bit-identical results.
   const active = new Int32Array(P);
-  const activeW: Float64Array[] = new Array(P);
   const dot = new Float64Array(P);
-  const updatedW: Float64Array[] = new Array(P);
-  const steps = new Float64Array(P);
+  const pendingAt = new Int32Array(P).fill(-1); // problem → index in the pending lists, or -1
+  let pendW: Float64Array[] = [];
+  let pendStep = new Float64Array(P);
+  let pendProblem = new Int32Array(P);
+  let np = 0;
+  let pendOff = 0;
+  let nextW: Float64Array[] = [];
+  let nextStep = new Float64Array(P);
+  let nextProblem = new Int32Array(P);
+  const fusedW: Float64Array[] = new Array(P);
+  const fusedStep = new Float64Array(P);
+  const fusedQ = new Int32Array(P);
+  const fusedDot = new Float64Array(P);
+  const plainW: Float64Array[] = new Array(P);
+  const plainQ = new Int32Array(P);
+  const plainDot = new Float64Array(P);
+  const restW: Float64Array[] = new Array(P);
+  const restStep = new Float64Array(P);
   const zeroOffsets = new Int32Array(P);
+  const flush = (): void => {
+    axpyRows(pendW, zeroOffsets, pendStep, np, data, pendOff, d);
+    for (let k = 0; k < np; k++) pendingAt[pendProblem[k]] = -1;
+    np = 0;
+  };
   let remaining = P;
   while (remaining > 0) {
     pgMax.fill(-Infinity);
@@ -106,11 +128,38 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
       let na = 0;
       for (let p = 0; p < P; p++) {
         if (done[p] || shrunk[p][i]) continue;
-        active[na] = p;
-        activeW[na++] = w[p];
+        active[na++] = p;
       }
       if (na === 0) continue;
-      dotRows(activeW, zeroOffsets, na, data, o, d, dot);
+      // Split the active problems: a pending update to apply while reading (fused), or none (plain);
+      // pending updates of problems this row does not use are applied on their own (rest).
+      let nf = 0;
+      let nq = 0;
+      let nr = 0;
+      for (let q = 0; q < na; q++) {
+        const p = active[q];
+        const k = pendingAt[p];
+        if (k >= 0) {
+          fusedW[nf] = w[p];
+          fusedStep[nf] = pendStep[k];
+          fusedQ[nf++] = q;
+          pendingAt[p] = -2; // consumed
+        } else {
+          plainW[nq] = w[p];
+          plainQ[nq++] = q;
+        }
+      }
+      for (let k = 0; k < np; k++) {
+        if (pendingAt[pendProblem[k]] === -2) continue;
+        restW[nr] = pendW[k];
+        restStep[nr++] = pendStep[k];
+      }
+      if (nr > 0) axpyRows(restW, zeroOffsets, restStep, nr, data, pendOff, d);
+      if (nf > 0) axpyDotRows(fusedW, fusedStep, nf, data, pendOff, o, d, fusedDot);
+      if (nq > 0) dotRows(plainW, zeroOffsets, nq, data, o, d, plainDot);
+      for (let k = 0; k < np; k++) pendingAt[pendProblem[k]] = -1;
+      for (let f = 0; f < nf; f++) dot[fusedQ[f]] = fusedDot[f];
+      for (let f = 0; f < nq; f++) dot[plainQ[f]] = plainDot[f];
       let nu = 0;
       for (let q = 0; q < na; q++) {
         const p = active[q];
@@ -135,12 +184,26 @@ export function solveL2LossSvcDual(X: Matrix, index: Int32Array, positives: read
           ap[i] = Math.max(old - G / qd[i], 0);
           const step = (ap[i] - old) * yi;
           if (hasBias) w[p][d] += step * bias;
-          updatedW[nu] = w[p];
-          steps[nu++] = step;
+          nextW[nu] = w[p];
+          nextStep[nu] = step;
+          nextProblem[nu++] = p;
         }
       }
-      axpyRows(updatedW, zeroOffsets, steps, nu, data, o, d);
+      // This row's updates become the pending ones (swap the buffers).
+      const tw = pendW;
+      pendW = nextW;
+      nextW = tw;
+      const ts = pendStep;
+      pendStep = nextStep;
+      nextStep = ts;
+      const tp = pendProblem;
+      pendProblem = nextProblem;
+      nextProblem = tp;
+      np = nu;
+      pendOff = o;
+      for (let k = 0; k < np; k++) pendingAt[pendProblem[k]] = k;
     }
+    flush();
     for (let p = 0; p < P; p++) {
       if (done[p]) continue;
       iterations[p]++;

@@ -127,6 +127,7 @@ const CORPUS_NAMES: Record<string, string> = {
   ramas: 'RAMAS',
   iemocap: 'IEMOCAP',
   'aff-wild2': 'Aff-Wild2',
+  affwild2: 'Aff-Wild2',
 };
 
 /** The HSEmotion README's column order: AffectNet, AFEW, VGAF, then the rest alphabetically. */

@@ -3,6 +3,8 @@ import { register as registerCompare } from './compare.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerEval } from './eval.js';
 import { register as registerLatency } from './latency.js';
+import { register as registerLoco } from './loco.js';
+import { register as registerMatrix } from './matrix.js';
 import { register as registerMerge } from './merge.js';
 import { register as registerModels } from './models.js';
 import { register as registerPlot } from './plot.js';
@@ -23,6 +25,8 @@ export function registerCommands(program: Command): void {
   registerScore(program);
   registerMerge(program);
   registerCompare(program);
+  registerLoco(program);
+  registerMatrix(program);
   registerTable(program);
   registerPlot(program);
   registerStore(program);
