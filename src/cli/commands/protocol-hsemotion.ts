@@ -5,10 +5,10 @@
  * complete accuracy beside the published values, saved as a run record like `bench eval`'s.
  */
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { action, printJson } from '../output.js';
 import { BenchError } from '../../errors.js';
-import { parsePositiveInt } from '../parse.js';
+import { parsePositiveInt, parsePositiveNumber } from '../parse.js';
 import { addCiOptions, addEngineOptions, addRecordOptions } from '../eval-options.js';
 import { addVideoCorpusOptions, type CorpusCliOptions } from '../corpus-options.js';
 import { addVideoRunOptions, type VideoCliOptions } from '../video-options.js';
@@ -34,11 +34,6 @@ interface HsemotionCliOptions extends CorpusCliOptions, VideoCliOptions {
   json?: boolean;
 }
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && Number.isFinite(n))) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
-  return n;
-}
 
 export function registerHsemotion(parent: Command): void {
   const command = parent
@@ -52,7 +47,7 @@ export function registerHsemotion(parent: Command): void {
     .option('--split <split>', 'the split scored', 'val')
     .option('--train-split <split>', 'the split the head is trained on', 'train')
     .addOption(new Option('--descriptor <kind>', 'clip descriptor: afew (mean, std, min, max over face frames) or vgaf (two-level mean, std over every face); default the corpus\'s').choices(['afew', 'vgaf']))
-    .option('--svm-c <c>', "the head's C (default the protocol's: LinearSVC 1.1 for afew, RBF SVC 1.9 for vgaf; another value is not the published setup)", parsePositive)
+    .option('--svm-c <c>', "the head's C (default the protocol's: LinearSVC 1.1 for afew, RBF SVC 1.9 for vgaf; another value is not the published setup)", parsePositiveNumber)
     .option('--head-seed <n>', "LinearSVC's coordinate-order seed (recorded)", parsePositiveInt, 0)
     .addOption(new Option('--faceless <policy>', "scored clips without a face: zero-vector (HSEmotion's: predicted from the zero descriptor, in the complete accuracy only) or count-wrong").choices(['zero-vector', 'count-wrong']).default('zero-vector'));
   addEngineOptions(command).option('-t, --threads <n>', 'engine intra-op threads (default: half the cores)', parsePositiveInt);
